@@ -1,0 +1,26 @@
+using System.Text.Json;
+
+namespace LiveSync.SignalR.MessagePack;
+
+/// <summary>Options of <see cref="MessagePackHubProtocol"/>.</summary>
+public sealed class MessagePackHubProtocolOptions
+{
+    /// <summary>
+    /// How arguments and results that are not primitives, byte arrays or <see cref="JsonElement"/> are mapped: through
+    /// their JSON form with these options. Default: <see cref="CreateDefaultSerializerOptions"/>, the same defaults as
+    /// SignalR's JSON hub protocol, so a value looks the same over both protocols.
+    /// </summary>
+    public JsonSerializerOptions PayloadSerializerOptions { get; set; } = CreateDefaultSerializerOptions();
+
+    /// <summary>
+    /// The default serializer options: camelCase property names, case-insensitive property matching when reading,
+    /// nesting at most 64 deep; <c>[JsonIgnore]</c> conditions on members are respected.
+    /// </summary>
+    /// <returns>New options, not yet frozen.</returns>
+    public static JsonSerializerOptions CreateDefaultSerializerOptions() => new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        PropertyNameCaseInsensitive = true,
+        MaxDepth = 64,
+    };
+}
