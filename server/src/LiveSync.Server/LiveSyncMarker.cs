@@ -1,0 +1,4 @@
+namespace LiveSync.Server;
+
+/// <summary>Registered by AddLiveSync, so MapLiveSync can tell when it was not called.</summary>
+internal sealed class LiveSyncMarker;

@@ -1,0 +1,553 @@
+using System.Buffers;
+using System.Text.Json;
+using LiveSync.Protocol;
+using LiveSync.Protocol.Messages;
+using LiveSync.Protocol.Ot;
+using LiveSync.Server.Storage;
+
+namespace LiveSync.Server.Sequencing;
+
+/// <summary>
+/// The one ordering point of one document: it owns "the next version or a reject". Work is queued and run by a
+/// loop that exists only while there is work; whatever has queued up meanwhile is sequenced as one batch and
+/// appended in one storage round trip. Per batch: load the head, transform each stale submission over the ops it
+/// missed, validate, append on the condition that the head is still what was read; on a lost race (another server
+/// appended) catch up and re-sequence, a bounded number of times; publish only after the append is durable.
+/// Documents never share a lock, so they proceed in parallel.
+/// </summary>
+internal sealed class DocumentSequencer
+{
+    private readonly string _docId;
+    private readonly SequencerContext _context;
+    private readonly object _gate = new();
+    private readonly Queue<WorkItem> _queue = new();
+    private readonly List<WorkItem> _batch = [];
+    private readonly Dictionary<string, ClientSeq> _clientSeqs = new(StringComparer.Ordinal);
+    private readonly RecentOps _recent;
+    private bool _running;
+    private bool _retired;
+    private long _lastUsed;
+
+    // Owned by the loop. _published is the same object, readable by anyone without a lock.
+    private DocumentState? _state;
+    private volatile DocumentState? _published;
+
+    public DocumentSequencer(string docId, SequencerContext context)
+    {
+        _docId = docId;
+        _context = context;
+        _recent = new RecentOps(context.Options.RecentOpsCached);
+        _lastUsed = Environment.TickCount64;
+    }
+
+    /// <summary>The latest committed state, or null when the document is not loaded.</summary>
+    public DocumentState? Published => _published;
+
+    /// <summary>Queues <paramref name="item"/>; false when this sequencer was retired and a new one must be used.</summary>
+    public bool TryEnqueue(WorkItem item)
+    {
+        lock (_gate)
+        {
+            if (_retired)
+            {
+                return false;
+            }
+
+            if (_queue.Count >= _context.Options.MaxBatch * 64)
+            {
+                item.Fail(new LiveSyncException(ErrorCodes.RateLimited, "the document has too many submissions waiting; retry in 1 second"));
+                return true;
+            }
+
+            _queue.Enqueue(item);
+            _lastUsed = Environment.TickCount64;
+            if (!_running)
+            {
+                _running = true;
+                _ = Task.Run(RunAsync);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Retires this sequencer if it has been idle for <paramref name="idleMs"/>; a retired one takes no more work.</summary>
+    public bool TryRetire(long idleMs)
+    {
+        lock (_gate)
+        {
+            if (_running || _queue.Count > 0 || Environment.TickCount64 - _lastUsed < idleMs)
+            {
+                return false;
+            }
+
+            _retired = true;
+            return true;
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        while (true)
+        {
+            lock (_gate)
+            {
+                if (_queue.Count == 0)
+                {
+                    _running = false;
+                    _lastUsed = Environment.TickCount64;
+                    return;
+                }
+
+                _batch.Clear();
+                while (_queue.Count > 0 && _batch.Count < _context.Options.MaxBatch)
+                {
+                    _batch.Add(_queue.Dequeue());
+                }
+            }
+
+            await ProcessAsync(_batch);
+        }
+    }
+
+    private async Task ProcessAsync(List<WorkItem> batch)
+    {
+        List<SubmitWork>? submits = null;
+        var refresh = false;
+        foreach (var item in batch)
+        {
+            if (item is SubmitWork submit)
+            {
+                (submits ??= []).Add(submit);
+            }
+            else if (item is ReadWork { Refresh: true })
+            {
+                refresh = true;
+            }
+        }
+
+        try
+        {
+            if (_state is null)
+            {
+                await LoadAsync();
+            }
+            else if (refresh)
+            {
+                var head = await _context.Store.ReadHeadAsync(_docId);
+                await CatchUpAsync(head.V);
+            }
+
+            if (submits is not null)
+            {
+                await SequenceAsync(submits);
+            }
+
+            foreach (var item in batch)
+            {
+                (item as ReadWork)?.Completion.TrySetResult(_state!);
+            }
+        }
+        catch (Exception ex)
+        {
+            // Whatever failed (storage unreachable, a corrupt log), the in-memory state may no longer match the
+            // store: drop it so the next call reloads from the truth.
+            _state = null;
+            _published = null;
+            _recent.Clear();
+            _clientSeqs.Clear();
+            var error = ex as LiveSyncException;
+            if (error is null)
+            {
+                SequencerLog.UnexpectedFailure(_context.Logger, _docId, ex);
+                error = new LiveSyncException(ErrorCodes.Unavailable, "storage failed; nothing was stored; retry");
+            }
+
+            foreach (var item in batch)
+            {
+                item.Fail(error);
+            }
+        }
+    }
+
+    private async Task LoadAsync()
+    {
+        _recent.Clear();
+        _clientSeqs.Clear();
+        var head = await _context.Store.ReadHeadAsync(_docId);
+        _state = DocumentState.Empty;
+        if (head.V > 0)
+        {
+            var snapshot = await _context.Store.ReadSnapshotAsync(_docId, head.V);
+            if (snapshot is not null)
+            {
+                _state = OpReplay.FromSnapshot(snapshot);
+            }
+
+            if (head.FirstKept > _state.V + 1)
+            {
+                throw new LiveSyncException(
+                    ErrorCodes.Unavailable,
+                    $"the stored document is inconsistent: versions {_state.V + 1} to {head.FirstKept - 1} are neither kept nor in a snapshot");
+            }
+        }
+
+        await CatchUpAsync(head.V);
+        _published = _state;
+        SequencerLog.Loaded(_context.Logger, _docId, _state.V);
+    }
+
+    /// <summary>Applies the ops another writer appended, up to <paramref name="target"/>.</summary>
+    private async Task CatchUpAsync(long target)
+    {
+        var state = _state!;
+        while (state.V < target)
+        {
+            var ops = await _context.Store.ReadOpsAsync(_docId, state.V + 1, target, HubNames.MaxFetch);
+            if (ops.Count == 0)
+            {
+                throw new LiveSyncException(ErrorCodes.Unavailable, $"the stored document is inconsistent: version {state.V + 1} is missing");
+            }
+
+            foreach (var stored in ops)
+            {
+                state = OpReplay.Apply(state, stored, out var applied);
+                _recent.Add(applied);
+                _clientSeqs[stored.ClientId] = new ClientSeq(stored.Seq, stored.V);
+            }
+        }
+
+        _state = state;
+        _published = state;
+    }
+
+    private async Task SequenceAsync(List<SubmitWork> submits)
+    {
+        var outcomes = new object?[submits.Count];
+        for (var attempt = 1; ; attempt++)
+        {
+            // Clients not seen since this document was loaded: one store read each, once.
+            foreach (var submit in submits)
+            {
+                var clientId = submit.Submission.ClientId;
+                if (!_clientSeqs.ContainsKey(clientId))
+                {
+                    _clientSeqs[clientId] = await _context.Store.ReadClientSeqAsync(_docId, clientId) ?? default;
+                }
+            }
+
+            var batch = new BatchBuilder(_state!);
+            for (var i = 0; i < submits.Count; i++)
+            {
+                try
+                {
+                    outcomes[i] = await SequenceOneAsync(submits[i].Submission, batch);
+                }
+                catch (LiveSyncException ex) when (ex.Code != ErrorCodes.Unavailable)
+                {
+                    outcomes[i] = ex;
+                }
+            }
+
+            if (batch.Ops.Count == 0)
+            {
+                Complete(submits, outcomes);
+                return;
+            }
+
+            var result = await _context.Store.AppendAsync(_docId, batch.Committed.V, batch.Ops);
+            if (result.Appended)
+            {
+                Commit(batch);
+                await PublishAsync(batch);
+                Complete(submits, outcomes);
+                _context.Metrics.Sequenced(batch.Ops.Count);
+                await MaybeSnapshotAsync(batch.Committed.V);
+                return;
+            }
+
+            _context.Metrics.AppendConflict();
+            SequencerLog.AppendConflict(_context.Logger, _docId, batch.Committed.V, result.Head, attempt);
+            if (attempt >= _context.Options.MaxAppendAttempts)
+            {
+                throw new LiveSyncException(ErrorCodes.Unavailable, $"lost the race to append {attempt} times; nothing was stored; retry");
+            }
+
+            await CatchUpAsync(result.Head);
+        }
+    }
+
+    private static void Complete(List<SubmitWork> submits, object?[] outcomes)
+    {
+        for (var i = 0; i < submits.Count; i++)
+        {
+            if (outcomes[i] is SubmitOutcome outcome)
+            {
+                submits[i].Completion.TrySetResult(outcome);
+            }
+            else
+            {
+                submits[i].Completion.TrySetException((Exception)outcomes[i]!);
+            }
+        }
+    }
+
+    private async ValueTask<SubmitOutcome> SequenceOneAsync(Submission submission, BatchBuilder batch)
+    {
+        var clientId = submission.ClientId;
+        var last = batch.Seqs.TryGetValue(clientId, out var inBatch) ? inBatch : _clientSeqs[clientId];
+        if (submission.Seq <= last.Seq)
+        {
+            var first = submission.Seq == last.Seq ? last.V : await FindVersionOfAsync(clientId, submission.Seq);
+            return new SubmitOutcome(first, Duplicate: true);
+        }
+
+        if (submission.Seq != last.Seq + 1)
+        {
+            throw new LiveSyncException(
+                ErrorCodes.SequenceGap,
+                $"seq {submission.Seq} skips ahead: this client's last seq on the document is {last.Seq}, so the next is {last.Seq + 1}");
+        }
+
+        var state = batch.State;
+        if (submission.V > state.V)
+        {
+            throw new LiveSyncException(ErrorCodes.VersionAhead, $"v {submission.V} is above the document's version {state.V}");
+        }
+
+        var v = state.V + 1;
+        var ts = _context.Time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (submission.Create is { } create)
+        {
+            if (state.Type is not null)
+            {
+                throw new LiveSyncException(ErrorCodes.AlreadyExists, $"the document exists (type {state.Type.Name}, version {state.V})");
+            }
+
+            var type = OtTypes.Find(create.Type)
+                ?? throw new LiveSyncException(ErrorCodes.InvalidOp, $"unknown type '{create.Type}': this server supports text and opaque");
+            var snapshot = type.CreateSnapshot(create.Data);
+            CheckSize(type, snapshot);
+            var payload = OpPayload.EncodeCreate(type.Name, create.Data);
+            CheckOpSize(payload.Length);
+            batch.Add(
+                new StoredOp(v, clientId, submission.Seq, submission.V, ts, payload),
+                new AppliedOp(v, OpKind.Create, type, null),
+                new DocumentState(v, type, snapshot),
+                opJson: null);
+            return new SubmitOutcome(v, Duplicate: false);
+        }
+
+        // An op or a delete targets the document as it was at submission.V: if it was deleted or re-created
+        // since, the document it meant is gone.
+        var missed = await CollectMissedAsync(submission.V, batch);
+        foreach (var applied in missed)
+        {
+            if (applied.Kind != OpKind.Op)
+            {
+                throw new LiveSyncException(
+                    ErrorCodes.NotFound,
+                    $"the document was {(applied.Kind == OpKind.Delete ? "deleted" : "re-created")} at version {applied.V}, after version {submission.V}");
+            }
+        }
+
+        var current = state.Type ?? throw new LiveSyncException(ErrorCodes.NotFound, "the document does not exist");
+        if (submission.Del == true)
+        {
+            batch.Add(
+                new StoredOp(v, clientId, submission.Seq, submission.V, ts, OpPayload.EncodeDelete()),
+                new AppliedOp(v, OpKind.Delete, null, null),
+                new DocumentState(v, null, null),
+                opJson: null);
+            return new SubmitOutcome(v, Duplicate: false);
+        }
+
+        var op = current.ReadOp(submission.Op!.Value);
+        foreach (var applied in missed)
+        {
+            op = current.Transform(op, applied.Op!, TransformSide.Left);
+        }
+
+        var next = current.Apply(state.Snapshot, op);
+        CheckSize(current, next);
+        var opJson = WriteOp(current, op);
+        CheckOpSize(opJson.Length);
+        batch.Add(
+            new StoredOp(v, clientId, submission.Seq, submission.V, ts, OpPayload.EncodeOp(opJson)),
+            new AppliedOp(v, OpKind.Op, current, op),
+            new DocumentState(v, current, next),
+            opJson);
+        return new SubmitOutcome(v, Duplicate: false);
+    }
+
+    /// <summary>The ops after <paramref name="baseV"/> up to the batch's head, from the batch, the recent ring or the store.</summary>
+    private async ValueTask<List<AppliedOp>> CollectMissedAsync(long baseV, BatchBuilder batch)
+    {
+        var head = batch.State.V;
+        var missed = new List<AppliedOp>((int)Math.Min(head - baseV, 64));
+        for (var v = baseV + 1; v <= head; v++)
+        {
+            if (batch.TryGet(v, out var applied) || _recent.TryGet(v, out applied))
+            {
+                missed.Add(applied);
+                continue;
+            }
+
+            // Older than the ring: read the rest of the committed range from the store.
+            var to = batch.Committed.V;
+            var ops = await _context.Store.ReadOpsAsync(_docId, v, to, (int)Math.Min(to - v + 1, int.MaxValue));
+            if (ops.Count == 0 || ops[0].V != v || ops[^1].V != to)
+            {
+                throw new LiveSyncException(
+                    ErrorCodes.HistoryUnavailable,
+                    $"the ops after version {baseV} are no longer kept; reload the snapshot and resubmit");
+            }
+
+            foreach (var stored in ops)
+            {
+                missed.Add(ParseStored(stored, batch.Committed.Type));
+            }
+
+            v = to;
+        }
+
+        return missed;
+    }
+
+    private static AppliedOp ParseStored(StoredOp stored, IOtType? type)
+    {
+        var kind = OpPayload.KindOf(stored.Payload.Span);
+        if (kind != OpKind.Op || type is null)
+        {
+            return new AppliedOp(stored.V, kind, null, null);
+        }
+
+        return new AppliedOp(stored.V, kind, type, type.ReadOp(JsonElement.Parse(OpPayload.OpJson(stored.Payload.Span))));
+    }
+
+    /// <summary>The version a client's older submission produced, found by reading the log backwards.</summary>
+    private async ValueTask<long> FindVersionOfAsync(string clientId, long seq)
+    {
+        var high = _state!.V;
+        const int maxScanned = 100_000;
+        for (var scanned = 0; high >= 1 && scanned < maxScanned; scanned += HubNames.MaxFetch)
+        {
+            var low = Math.Max(1, high - HubNames.MaxFetch + 1);
+            var ops = await _context.Store.ReadOpsAsync(_docId, low, high, HubNames.MaxFetch);
+            for (var i = ops.Count - 1; i >= 0; i--)
+            {
+                if (ops[i].Seq == seq && string.Equals(ops[i].ClientId, clientId, StringComparison.Ordinal))
+                {
+                    return ops[i].V;
+                }
+            }
+
+            if (ops.Count == 0 || ops[0].V != low)
+            {
+                break;
+            }
+
+            high = low - 1;
+        }
+
+        throw new LiveSyncException(ErrorCodes.HistoryUnavailable, $"seq {seq} of this client is older than the kept history");
+    }
+
+    private void Commit(BatchBuilder batch)
+    {
+        foreach (var applied in batch.Applied)
+        {
+            _recent.Add(applied);
+        }
+
+        foreach (var (clientId, seq) in batch.Seqs)
+        {
+            _clientSeqs[clientId] = seq;
+        }
+
+        _state = batch.State;
+        _published = batch.State;
+    }
+
+    private async ValueTask PublishAsync(BatchBuilder batch)
+    {
+        try
+        {
+            var ops = new SequencedOp[batch.Ops.Count];
+            for (var i = 0; i < ops.Length; i++)
+            {
+                var stored = batch.Ops[i];
+                ops[i] = batch.OpJson[i] is { } json
+                    ? new SequencedOp { V = stored.V, ClientId = stored.ClientId, Seq = stored.Seq, Ts = stored.Ts, Op = JsonElement.Parse(json) }
+                    : OpPayload.ToSequencedOp(stored);
+            }
+
+            await _context.Broadcaster.PublishAsync(_docId, ops);
+        }
+        catch (Exception ex)
+        {
+            // The ops are durable; subscribers that miss the broadcast fetch the gap from the log.
+            SequencerLog.PublishFailed(_context.Logger, _docId, batch.State.V, ex);
+        }
+    }
+
+    private async ValueTask MaybeSnapshotAsync(long previousV)
+    {
+        var state = _state!;
+        var interval = _context.Options.SnapshotInterval;
+        if (state.V / interval == previousV / interval)
+        {
+            return;
+        }
+
+        try
+        {
+            var data = new ArrayBufferWriter<byte>(256);
+            using (var writer = new Utf8JsonWriter(data))
+            {
+                if (state.Type is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    state.Type.WriteSnapshot(writer, state.Snapshot);
+                }
+            }
+
+            await _context.Store.WriteSnapshotAsync(_docId, new StoredSnapshot(state.V, state.Type?.Name, data.WrittenMemory.ToArray()));
+        }
+        catch (Exception ex)
+        {
+            // Snapshots only shorten loading; the log is the truth.
+            SequencerLog.SnapshotFailed(_context.Logger, _docId, state.V, ex);
+        }
+    }
+
+    private static byte[] WriteOp(IOtType type, object op)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            type.WriteOp(writer, op);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private void CheckSize(IOtType type, object? snapshot)
+    {
+        if (type.SnapshotSize(snapshot) > _context.Options.MaxDocumentSize)
+        {
+            throw new LiveSyncException(ErrorCodes.TooLarge, $"the document would be over its limit of {_context.Options.MaxDocumentSize}");
+        }
+    }
+
+    private void CheckOpSize(int bytes)
+    {
+        if (bytes > _context.Options.MaxOpBytes)
+        {
+            throw new LiveSyncException(ErrorCodes.TooLarge, $"the op is {bytes} bytes, over the limit of {_context.Options.MaxOpBytes}");
+        }
+    }
+}
