@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using LiveSync.Client.Transport;
@@ -240,9 +241,52 @@ public sealed class LiveSyncClient : IAsyncDisposable
             }
 
             SetState(LiveSyncConnectionState.Disconnected, error);
+
+            // HubConnection reconnects by itself only after a transport failure. When the server closes the
+            // connection (it aborted it, or it is shutting down), it stays closed: start again ourselves.
+            if (!_disposed)
+            {
+                _ = Task.Run(() => ReconnectAfterCloseAsync(error));
+            }
+
             return Task.CompletedTask;
         };
         return connection;
+    }
+
+    /// <summary>Connects again after the connection closed for good, with the reconnect policy's delays, until it works or the client is disposed.</summary>
+    private async Task ReconnectAfterCloseAsync(Exception? reason)
+    {
+        var started = Stopwatch.GetTimestamp();
+        for (var attempt = 0; !_disposed; attempt++)
+        {
+            var delay = _options.ReconnectPolicy.NextRetryDelay(new RetryContext
+            {
+                PreviousRetryCount = attempt,
+                ElapsedTime = Stopwatch.GetElapsedTime(started),
+                RetryReason = reason,
+            });
+            if (delay is null)
+            {
+                return;
+            }
+
+            await Task.Delay(delay.Value).ConfigureAwait(false);
+            try
+            {
+                await ConnectAsync().ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (!_disposed)
+            {
+                reason = ex;
+                ClientLog.Reconnecting(_logger, ex);
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>After a (re)connect: every open document catches up and resubmits its change in flight.</summary>
