@@ -39,7 +39,8 @@ internal sealed class LiveSyncTestServer : IAsyncDisposable
     public Uri HubUri(string? clientId) =>
         new(BaseUri, clientId is null ? "/hubs/livesync" : "/hubs/livesync?clientId=" + clientId);
 
-    public static async Task<LiveSyncTestServer> StartAsync(string? dataDir = null, Action<LiveSyncOptions>? configure = null)
+    public static async Task<LiveSyncTestServer> StartAsync(
+        string? dataDir = null, Action<LiveSyncOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var owned = dataDir is null ? new TestDirectory() : null;
         var dir = dataDir ?? owned!.Path;
@@ -51,6 +52,7 @@ internal sealed class LiveSyncTestServer : IAsyncDisposable
             o.DataDir = dir;
             configure?.Invoke(o);
         });
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapLiveSync();
         await app.StartAsync().Within();
