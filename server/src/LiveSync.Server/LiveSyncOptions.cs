@@ -51,11 +51,15 @@ public sealed class LiveSyncOptions
     public TimeSpan IdleDocumentTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// How often the server pings a connection, and so how soon a silently dropped client is noticed and its presence
-    /// cleared (after <see cref="ClientTimeout"/>). Default 5 seconds.
+    /// How often the server pings a connection that has had nothing else to receive, so the client can tell the server
+    /// is alive. Default 5 seconds.
     /// </summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>A connection that sends nothing (not even a ping) for this long is closed. Default 15 seconds.</summary>
-    public TimeSpan ClientTimeout { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// A connection that sends nothing (not even a ping) for this long is closed and its presence cleared. Default
+    /// 30 seconds: stock SignalR clients ping every 15 seconds, so less would drop idle clients. A connection that
+    /// closes cleanly, or whose TCP connection breaks, is cleared at once.
+    /// </summary>
+    public TimeSpan ClientTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
