@@ -1,0 +1,59 @@
+using LiveSync.Redis;
+using LiveSync.Redis.Resp;
+using LiveSync.Redis.Storage;
+using LiveSync.Server;
+using LiveSync.Server.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds Redis to a LiveSync server.</summary>
+public static class LiveSyncRedisExtensions
+{
+    /// <summary>
+    /// Stores every document's ops and snapshots in Redis instead of the embedded store, so several LiveSync servers
+    /// can serve the same documents: each document's log is a Redis stream, and appends are conditional Lua scripts,
+    /// so servers racing on one document cannot both win. At start-up the server connects (retrying for
+    /// <see cref="RedisOptions.StartTimeout"/>) and refuses to start when Redis is older than 7.0 or its
+    /// <c>maxmemory-policy</c> is not <c>noeviction</c>; it warns when AOF is off. More settings bind from the
+    /// <c>LiveSync:RedisStorage</c> section (<see cref="RedisOptions"/>), then <paramref name="configure"/>.
+    /// </summary>
+    /// <param name="builder">What <c>AddLiveSync()</c> returned.</param>
+    /// <param name="configuration">
+    /// Where Redis is: <c>host:port</c>, optionally followed by <c>,password=...</c>, <c>,user=...</c>, <c>,db=N</c>,
+    /// <c>,connectTimeout=ms</c>, <c>,commandTimeout=ms</c>.
+    /// </param>
+    /// <param name="configure">Adjusts the options after binding; null: none.</param>
+    /// <returns>The same builder.</returns>
+    /// <exception cref="ArgumentException"><paramref name="configuration"/> is null or blank.</exception>
+    /// <exception cref="FormatException"><paramref name="configuration"/> is not a valid Redis configuration string.</exception>
+    public static ILiveSyncBuilder AddRedis(this ILiveSyncBuilder builder, string configuration, Action<RedisOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
+
+        // Fail at the call, naming the problem, rather than when the host starts.
+        RespOptions.Parse(configuration);
+
+        var options = builder.Services.AddOptions<RedisOptions>()
+            .BindConfiguration(RedisOptions.SectionName)
+            .Configure(o => o.Configuration = configuration);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateDataAnnotations()
+            .Validate(o => o.AppendResolveTimeout > TimeSpan.Zero, "RedisOptions.AppendResolveTimeout must be positive.")
+            .Validate(o => o.StartTimeout > TimeSpan.Zero, "RedisOptions.StartTimeout must be positive.")
+            .Validate(o => o.ReconnectMaxDelay > TimeSpan.Zero, "RedisOptions.ReconnectMaxDelay must be positive.")
+            .Validate(o => o.KeyPrefix is not null && !o.KeyPrefix.Contains('{') && !o.KeyPrefix.Contains('}'), "RedisOptions.KeyPrefix cannot contain { or }: it would change the keys' hash tag.")
+            .ValidateOnStart();
+
+        builder.Services.TryAddSingleton<RedisOpLog>();
+
+        // AddLiveSync registered the embedded store; this one replaces it (the last AddRedis wins).
+        builder.Services.Replace(ServiceDescriptor.Singleton<IOpLog>(sp => sp.GetRequiredService<RedisOpLog>()));
+        return builder;
+    }
+}
