@@ -189,7 +189,9 @@ public sealed class RedisOpLogTests(RedisServerFixture redis) : IClassFixture<Re
         clock.Restart();
         var error = await Assert.ThrowsAsync<LiveSyncException>(() => log.AppendAsync(doc, 1, [Op(2)]).AsTask().Within());
         Assert.Equal(ErrorCodes.Unavailable, error.Code);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"failing took {clock.Elapsed}");
+        // Known to be down, an append fails at once. One that raced the kill (sent just before the client noticed)
+        // is indeterminate and is settled or given up within AppendResolveTimeout (10 s by default), never longer.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(12), $"failing took {clock.Elapsed}");
 
         // Back without its data (this Redis has no persistence): the connection recovers by itself, new documents work,
         // and the document this server knew is reported lost instead of restarting at version 1.
