@@ -6,6 +6,9 @@ public static class OtTypes
     /// <summary>The <c>text</c> type (ot-text-unicode).</summary>
     public static IOtType Text => TextType.Instance;
 
+    /// <summary>The <c>json</c> type (ot-json0).</summary>
+    public static IOtType Json => JsonType.Instance;
+
     /// <summary>The <c>opaque</c> type.</summary>
     public static IOtType Opaque => OpaqueType.Instance;
 
@@ -13,6 +16,7 @@ public static class OtTypes
     public static IOtType? Find(string? name) => name switch
     {
         "text" => TextType.Instance,
+        "json" => JsonType.Instance,
         "opaque" => OpaqueType.Instance,
         _ => null,
     };
