@@ -116,6 +116,22 @@ public sealed class LiveSyncHubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Json_documents_take_ot_json0_ops_and_transform_concurrent_list_inserts()
+    {
+        Assert.Equal(1, await SubmitAsync(_alice, "doc-j", Alice, 1, 0, op: null, create: ("json", null)));
+        Assert.Equal(2, await SubmitAsync(_alice, "doc-j", Alice, 2, 1, op: "[{\"p\": [], \"od\": null, \"oi\": {\"items\": []}}]"));
+        Assert.Equal(3, await SubmitAsync(_alice, "doc-j", Alice, 3, 2, op: "[{\"p\": [\"items\", 0], \"li\": \"alice\"}]"));
+
+        // Bob inserts at the same index against version 2: his op is moved past Alice's and goes first.
+        Assert.Equal(4, await SubmitAsync(_bob, "doc-j", Bob, 1, 2, op: "[{\"p\": [\"items\", 0], \"li\": \"bob\"}]"));
+        Assert.Equal(ErrorCodes.InvalidOp, await CodeOf(() => SubmitAsync(_bob, "doc-j", Bob, 2, 4, op: "[{\"p\": [\"items\", 9], \"ld\": \"x\"}]")));
+
+        var snapshot = await _alice.InvokeAsync<JsonElement>("Snapshot", "doc-j", null).Within();
+        Assert.Equal("json", snapshot.GetProperty("type").GetString());
+        Assert.Equal(["bob", "alice"], snapshot.GetProperty("data").GetProperty("items").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
     public async Task Delete_then_create_again_with_another_type()
     {
         await SubmitAsync(_alice, "doc-f", Alice, 1, 0, create: ("text", "x"));
