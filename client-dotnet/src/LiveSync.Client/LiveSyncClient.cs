@@ -194,6 +194,13 @@ public sealed class LiveSyncClient : IAsyncDisposable
                 _options.ConfigureWebSockets?.Invoke(o);
             })
             .WithAutomaticReconnect(_options.ReconnectPolicy);
+        if (_options.Protocol == LiveSyncProtocol.MessagePack)
+        {
+            // Registered after JSON (the builder's own), so it is the protocol the hub connection and the WebSocket
+            // transport resolve, and the transport sends binary frames (it follows the protocol's transfer format).
+            builder.AddLiveSyncMessagePackProtocol();
+        }
+
         builder.Services.AddSingleton(_loggerFactory);
         _options.ConfigureConnection?.Invoke(builder);
 

@@ -29,12 +29,18 @@ public sealed class LiveSyncClientOptions
     /// </summary>
     public TimeSpan ConfirmTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// The hub protocol: <see cref="LiveSyncProtocol.MessagePack"/> (binary frames) or <see cref="LiveSyncProtocol.Json"/>
+    /// (text frames). Default: <see cref="LiveSyncProtocol.MessagePack"/>.
+    /// </summary>
+    public LiveSyncProtocol Protocol { get; set; } = LiveSyncProtocol.MessagePack;
+
     /// <summary>Adjusts the WebSocket transport (headers, skip negotiation...). Default: null.</summary>
     public Action<WebSocketConnectionOptions>? ConfigureWebSockets { get; set; }
 
     /// <summary>
-    /// Adjusts the hub connection builder after the client's own set-up: add a hub protocol (e.g. MessagePack),
-    /// or replace the transport (e.g. the official <c>WithUrl</c>). Default: null, JSON over WebSockets.
+    /// Adjusts the hub connection builder after the client's own set-up: replace the hub protocol or the transport
+    /// (e.g. the official <c>WithUrl</c>). Default: null, <see cref="Protocol"/> over WebSockets.
     /// </summary>
     public Action<IHubConnectionBuilder>? ConfigureConnection { get; set; }
 

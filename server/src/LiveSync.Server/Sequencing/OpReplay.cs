@@ -38,7 +38,7 @@ internal static class OpReplay
             {
                 case OpKind.Op:
                     var type = state.Type ?? throw Corrupt($"version {stored.V} edits a document that does not exist");
-                    var op = type.ReadOp(JsonElement.Parse(OpPayload.OpJson(payload)));
+                    var op = type.ReadOp(OpPayload.ReadOp(stored.Payload));
                     applied = new AppliedOp(stored.V, OpKind.Op, type, op);
                     return new DocumentState(stored.V, type, type.Apply(state.Snapshot, op));
                 case OpKind.Create:
