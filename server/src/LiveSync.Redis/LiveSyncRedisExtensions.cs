@@ -1,4 +1,5 @@
 using LiveSync.Redis;
+using LiveSync.Redis.Backplane;
 using LiveSync.Redis.Resp;
 using LiveSync.Redis.Storage;
 using LiveSync.Server;
@@ -13,7 +14,11 @@ public static class LiveSyncRedisExtensions
     /// <summary>
     /// Stores every document's ops and snapshots in Redis instead of the embedded store, so several LiveSync servers
     /// can serve the same documents: each document's log is a Redis stream, and appends are conditional Lua scripts,
-    /// so servers racing on one document cannot both win. At start-up the server connects (retrying for
+    /// so servers racing on one document cannot both win. It also makes Redis the SignalR backplane
+    /// (<see cref="RedisHubLifetimeManager{THub}"/>: every broadcast, group and user send reaches the clients of
+    /// every server) and the place presence is kept, with a heartbeat per server so a server that dies has its
+    /// clients' presence cleared for everyone (settings in the <c>LiveSync:RedisBackplane</c> section,
+    /// <see cref="RedisBackplaneOptions"/>). At start-up the server connects (retrying for
     /// <see cref="RedisOptions.StartTimeout"/>) and refuses to start when Redis is older than 7.0 or its
     /// <c>maxmemory-policy</c> is not <c>noeviction</c>; it warns when AOF is off. More settings bind from the
     /// <c>LiveSync:RedisStorage</c> section (<see cref="RedisOptions"/>), then <paramref name="configure"/>.
@@ -54,6 +59,10 @@ public static class LiveSyncRedisExtensions
 
         // AddLiveSync registered the embedded store; this one replaces it (the last AddRedis wins).
         builder.Services.Replace(ServiceDescriptor.Singleton<IOpLog>(sp => sp.GetRequiredService<RedisOpLog>()));
+
+        // The backplane and presence on the same Redis: live messages and presence reach every server's clients.
+        RedisBackplaneServices.AddHubLifetimeManager(builder.Services);
+        RedisBackplaneServices.AddPresenceAndCatchUp(builder.Services);
         return builder;
     }
 }

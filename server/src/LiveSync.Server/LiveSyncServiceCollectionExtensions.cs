@@ -48,6 +48,7 @@ public static class LiveSyncServiceCollectionExtensions
         services.TryAddSingleton<IOpBroadcaster, HubOpBroadcaster>();
         services.TryAddSingleton<DocumentSequencers>();
         services.TryAddSingleton<DocumentService>();
+        services.TryAddSingleton<IPresenceStore, InMemoryPresenceStore>();
         services.TryAddSingleton<PresenceTracker>();
         services.TryAddSingleton<LiveSync.Server.LiveSyncMarker>();
         EmbeddedStorage.TryAdd(services);

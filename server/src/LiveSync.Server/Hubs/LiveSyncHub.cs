@@ -66,7 +66,7 @@ internal sealed class LiveSyncHub : Hub
             connection.Documents.Add(id);
         }
 
-        return await _documents.OpenAsync(id, from, _presence.Others(id, connection.ClientId));
+        return await _documents.OpenAsync(id, from, await _presence.OthersAsync(id, connection.ClientId));
     }
 
     /// <summary>Unsubscribes from a document and clears this client's presence on it.</summary>
@@ -130,7 +130,7 @@ internal sealed class LiveSyncHub : Hub
             connection.Documents.Add(id);
         }
 
-        _presence.Set(id, connection.ClientId, Context.ConnectionId, presence);
+        await _presence.SetAsync(id, connection.ClientId, Context.ConnectionId, presence);
         await Clients.OthersInGroup(HubGroups.Document(id)).SendAsync(HubNames.PresenceMessage, id, connection.ClientId, presence);
     }
 
@@ -155,13 +155,13 @@ internal sealed class LiveSyncHub : Hub
         }
     }
 
-    private Task ClearPresenceAsync(string docId, string clientId)
+    private async Task ClearPresenceAsync(string docId, string clientId)
     {
-        if (!_presence.Remove(docId, clientId, Context.ConnectionId))
+        if (!await _presence.RemoveAsync(docId, clientId, Context.ConnectionId))
         {
-            return Task.CompletedTask;
+            return;
         }
 
-        return Clients.Group(HubGroups.Document(docId)).SendAsync(HubNames.PresenceMessage, docId, clientId, null);
+        await Clients.Group(HubGroups.Document(docId)).SendAsync(HubNames.PresenceMessage, docId, clientId, null);
     }
 }

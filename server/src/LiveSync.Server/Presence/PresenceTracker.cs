@@ -1,75 +1,54 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
+using LiveSync.Protocol;
+using LiveSync.Server.Hubs;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
 
 namespace LiveSync.Server.Presence;
 
 /// <summary>
-/// Who is present on which document, and with what presence value, on this server. Keyed by client id; each entry
-/// remembers the connection that set it, so an old connection closing does not clear what a newer one set.
+/// The hub's way to presence: forwards to the <see cref="IPresenceStore"/> (the in-process one unless a scale-out
+/// adapter registered another) and tells a document's subscribers when the store clears an entry by itself, e.g.
+/// because the server that held the client died.
 /// </summary>
-internal sealed class PresenceTracker
+internal sealed partial class PresenceTracker
 {
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, PresenceEntry>> _documents = new(StringComparer.Ordinal);
+    private readonly IPresenceStore _store;
+    private readonly IHubContext<LiveSyncHub> _hub;
+    private readonly ILogger _logger;
 
-    /// <summary>Sets (or, with null, clears) <paramref name="clientId"/>'s presence; false when nothing changed.</summary>
-    public bool Set(string docId, string clientId, string connectionId, JsonElement? presence)
+    public PresenceTracker(IHubContext<LiveSyncHub> hub, ILogger<PresenceTracker> logger, IPresenceStore store)
     {
-        if (presence is { } value)
-        {
-            var entry = new PresenceEntry(connectionId, value.Clone());
-            while (true)
-            {
-                var clients = _documents.GetOrAdd(docId, static _ => new ConcurrentDictionary<string, PresenceEntry>(StringComparer.Ordinal));
-                clients[clientId] = entry;
-
-                // A concurrent Remove may have dropped this document's dictionary as empty just before the write.
-                if (_documents.TryGetValue(docId, out var current) && ReferenceEquals(current, clients))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return Remove(docId, clientId, connectionId);
+        _hub = hub;
+        _logger = logger;
+        _store = store;
+        _store.SetExpiredHandler(OnExpiredAsync);
     }
+
+    /// <summary>Sets <paramref name="clientId"/>'s presence on the document.</summary>
+    public ValueTask SetAsync(string docId, string clientId, string connectionId, JsonElement presence) =>
+        _store.SetAsync(docId, clientId, connectionId, presence);
 
     /// <summary>Clears the presence <paramref name="connectionId"/> set for <paramref name="clientId"/>; false when it had none.</summary>
-    public bool Remove(string docId, string clientId, string connectionId)
-    {
-        if (!_documents.TryGetValue(docId, out var clients)
-            || !clients.TryGetValue(clientId, out var entry)
-            || entry.ConnectionId != connectionId
-            || !clients.TryRemove(new KeyValuePair<string, PresenceEntry>(clientId, entry)))
-        {
-            return false;
-        }
-
-        if (clients.IsEmpty)
-        {
-            // A racing Set notices the dictionary is gone and writes again into a fresh one.
-            _documents.TryRemove(new KeyValuePair<string, ConcurrentDictionary<string, PresenceEntry>>(docId, clients));
-        }
-
-        return true;
-    }
+    public ValueTask<bool> RemoveAsync(string docId, string clientId, string connectionId) =>
+        _store.RemoveAsync(docId, clientId, connectionId);
 
     /// <summary>The presence of every client on the document but <paramref name="exceptClientId"/>.</summary>
-    public IReadOnlyDictionary<string, JsonElement> Others(string docId, string exceptClientId)
-    {
-        var result = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        if (_documents.TryGetValue(docId, out var clients))
-        {
-            foreach (var (clientId, entry) in clients)
-            {
-                if (clientId != exceptClientId)
-                {
-                    result[clientId] = entry.Presence;
-                }
-            }
-        }
+    public ValueTask<IReadOnlyDictionary<string, JsonElement>> OthersAsync(string docId, string exceptClientId) =>
+        _store.OthersAsync(docId, exceptClientId);
 
-        return result;
+    private async ValueTask OnExpiredAsync(string docId, string clientId)
+    {
+        try
+        {
+            await _hub.Clients.Group(HubGroups.Document(docId)).SendAsync(HubNames.PresenceMessage, docId, clientId, null);
+        }
+        catch (Exception ex)
+        {
+            PresenceExpiredSendFailed(_logger, docId, clientId, ex);
+        }
     }
 
-    private sealed record PresenceEntry(string ConnectionId, JsonElement Presence);
+    [LoggerMessage(EventId = 2100, Level = LogLevel.Warning, Message = "Telling {DocId}'s subscribers that client {ClientId} left failed.")]
+    private static partial void PresenceExpiredSendFailed(ILogger logger, string docId, string clientId, Exception exception);
 }
