@@ -9,14 +9,33 @@ namespace LiveSync.Server.Hubs;
 /// Broadcasts sequenced ops to a document's SignalR group. The hub lifetime manager serializes each message once
 /// per hub protocol and sends the same bytes to every member; with a backplane, members on other servers too.
 /// </summary>
+/// <remarks>
+/// A batch's sends are all started before any is awaited. Each send queues its message on every member's
+/// connection before it returns (a connection writes its messages one at a time, first come first served), so the
+/// members still receive the ops in order, and a batch costs one wait for the slowest member's writes instead of
+/// one per op.
+/// </remarks>
 internal sealed class HubOpBroadcaster(IHubContext<LiveSyncHub> hub) : IOpBroadcaster
 {
-    public async ValueTask PublishAsync(string docId, IReadOnlyList<SequencedOp> ops)
+    public ValueTask PublishAsync(string docId, IReadOnlyList<SequencedOp> ops)
     {
         var group = hub.Clients.Group(HubGroups.Document(docId));
+        if (ops.Count == 1)
+        {
+            return new ValueTask(group.SendAsync(HubNames.OpMessage, docId, ops[0]));
+        }
+
+        Task[]? pending = null;
+        var count = 0;
         foreach (var op in ops)
         {
-            await group.SendAsync(HubNames.OpMessage, docId, op);
+            var send = group.SendAsync(HubNames.OpMessage, docId, op);
+            if (!send.IsCompletedSuccessfully)
+            {
+                (pending ??= new Task[ops.Count])[count++] = send;
+            }
         }
+
+        return pending is null ? ValueTask.CompletedTask : new ValueTask(Task.WhenAll(pending.AsSpan(0, count)));
     }
 }

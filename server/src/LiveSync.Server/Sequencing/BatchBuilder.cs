@@ -1,31 +1,44 @@
+using System.Text.Json;
 using LiveSync.Server.Storage;
 
 namespace LiveSync.Server.Sequencing;
 
 /// <summary>
 /// The ops one batch adds on top of the committed state: the state after each, the stored form to append, and the
-/// clients' new last seqs. Discarded whole when the append loses a race.
+/// clients' new last seqs. Discarded whole when the append loses a race. One per sequencer, reused for each batch
+/// (<see cref="Reset"/>): the loop builds one batch at a time and the store reads the ops only during the append.
 /// </summary>
-internal sealed class BatchBuilder(DocumentState committed)
+internal sealed class BatchBuilder
 {
-    public DocumentState Committed { get; } = committed;
+    public DocumentState Committed { get; private set; } = DocumentState.Empty;
 
-    public DocumentState State { get; private set; } = committed;
+    public DocumentState State { get; private set; } = DocumentState.Empty;
 
     public List<StoredOp> Ops { get; } = [];
 
     public List<AppliedOp> Applied { get; } = [];
 
-    /// <summary>The wire JSON of each op in <see cref="Ops"/> (null for a create or delete), to broadcast without re-encoding.</summary>
-    public List<byte[]?> OpJson { get; } = [];
+    /// <summary>The wire form of each op in <see cref="Ops"/> (null for a create or delete), to broadcast without re-encoding.</summary>
+    public List<JsonElement?> WireOps { get; } = [];
 
     public Dictionary<string, ClientSeq> Seqs { get; } = new(StringComparer.Ordinal);
 
-    public void Add(StoredOp stored, AppliedOp applied, DocumentState next, byte[]? opJson)
+    /// <summary>Starts a new, empty batch on top of <paramref name="committed"/>.</summary>
+    public void Reset(DocumentState committed)
+    {
+        Committed = committed;
+        State = committed;
+        Ops.Clear();
+        Applied.Clear();
+        WireOps.Clear();
+        Seqs.Clear();
+    }
+
+    public void Add(StoredOp stored, AppliedOp applied, DocumentState next, JsonElement? wireOp)
     {
         Ops.Add(stored);
         Applied.Add(applied);
-        OpJson.Add(opJson);
+        WireOps.Add(wireOp);
         Seqs[stored.ClientId] = new ClientSeq(stored.Seq, stored.V);
         State = next;
     }

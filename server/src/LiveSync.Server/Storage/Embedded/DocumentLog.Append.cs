@@ -217,21 +217,35 @@ internal sealed partial class DocumentLog
     /// <summary>Syncs the log file and acknowledges every pending append it covers.</summary>
     public void Sync()
     {
-        long target;
-        SafeFileHandle? handle;
-        lock (_indexLock)
-        {
-            target = _writtenEnd;
-            handle = _handle;
-        }
-
+        var target = SyncTarget(out var handle);
         if (handle is null)
         {
             return;
         }
 
         RandomAccess.FlushToDisk(handle);
+        AcknowledgeSynced(target);
+    }
 
+    /// <summary>
+    /// How far the log file is written now (and its handle, null when it has no file yet): a sync that starts after
+    /// this call covers that much. The first half of <see cref="Sync"/>, for a flusher that syncs many files at once.
+    /// </summary>
+    public long SyncTarget(out SafeFileHandle? handle)
+    {
+        lock (_indexLock)
+        {
+            handle = _handle;
+            return _writtenEnd;
+        }
+    }
+
+    /// <summary>
+    /// Acknowledges every pending append that ends at or before <paramref name="target"/>, once a sync that started
+    /// after <see cref="SyncTarget"/> returned it has completed. The second half of <see cref="Sync"/>.
+    /// </summary>
+    public void AcknowledgeSynced(long target)
+    {
         List<PendingAppend>? done = null;
         lock (_indexLock)
         {

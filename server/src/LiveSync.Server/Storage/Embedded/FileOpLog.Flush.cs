@@ -10,6 +10,11 @@ namespace LiveSync.Server.Storage.Embedded;
 // starts as soon as this one ends: an idle flusher syncs at once, a busy one shares each fsync among all the
 // appends that arrived meanwhile. There is no timer, so an append never waits for a tick.
 //
+// A round with many documents (MinDocumentsForFileSystemSync or more) syncs them with one syncfs of the data
+// directory's file system instead of one fsync each, where the platform has a syncfs that reports errors (see
+// FileSystemSync): each document's written end is noted first, and its appends up to there are acknowledged once the
+// syncfs succeeds. When it fails the round falls back to fsyncing each document, which finds the files that failed.
+//
 // Batched: appends are acknowledged once written; the flusher wakes every FlushInterval and syncs what was written.
 // None: no flusher.
 public sealed partial class FileOpLog
@@ -17,17 +22,26 @@ public sealed partial class FileOpLog
     // fsyncs of different files overlap well on SSDs; more than a few in flight gains little.
     private const int MaxParallelSyncs = 8;
 
+    // From this many documents in a round, one syncfs instead of fsyncs 8 at a time (measured on ext4, each file
+    // appended 60 bytes: 10 files 0.8 ms of fsyncs against 0.3 ms for a syncfs; 100 files 6.5 ms against 0.7 ms).
+    // Below it, fsync is kept: its cost does not depend on what other processes have written on the file system.
+    private const int MinDocumentsForFileSystemSync = 4;
+
     private readonly ConcurrentQueue<DocumentLog> _dirty = new();
     private readonly SemaphoreSlim _flushSignal = new(0);
     private readonly TaskCompletionSource _flusherStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ParallelOptions _syncParallelism = new() { MaxDegreeOfParallelism = MaxParallelSyncs };
     private Thread? _flusher;
+    private FileSystemSync? _fileSystemSync;
     private int _flushRequested;
     private volatile bool _stopping;
     private long _fsyncCount;
     private long _flushRoundCount;
 
-    /// <summary>How many log files have been fsynced for appends (group commit makes this far fewer than the appends).</summary>
+    /// <summary>
+    /// How many syncs have been made for appends: an fsync of one log file, or a syncfs covering a round's files
+    /// (group commit makes this far fewer than the appends).
+    /// </summary>
     internal long FsyncCount => Interlocked.Read(ref _fsyncCount);
 
     /// <summary>How many flush rounds have run; each syncs every file written since the previous one.</summary>
@@ -41,6 +55,7 @@ public sealed partial class FileOpLog
             return;
         }
 
+        _fileSystemSync = FileSystemSync.TryOpen(_dataDir);
         _flusher = new Thread(FlushLoop) { IsBackground = true, Name = "LiveSync op log flusher" };
         _flusher.Start();
     }
@@ -105,6 +120,7 @@ public sealed partial class FileOpLog
         }
         finally
         {
+            _fileSystemSync?.Dispose();
             _flusherStopped.TrySetResult();
         }
     }
@@ -127,10 +143,56 @@ public sealed partial class FileOpLog
         {
             SyncDocument(batch[0]);
         }
+        else if (batch.Count >= MinDocumentsForFileSystemSync && _fileSystemSync is { IsEnabled: true } && SyncFileSystem(batch))
+        {
+            // Done: every document's writes are durable and acknowledged.
+        }
         else
         {
             Parallel.ForEach(batch, _syncParallelism, SyncDocument);
         }
+    }
+
+    // One syncfs for all of batch; false (with nothing acknowledged or released) when it failed.
+    private bool SyncFileSystem(List<DocumentLog> batch)
+    {
+        var targets = new long[batch.Count];
+        var hasFile = new bool[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            // Cleared first, as in SyncDocument: a write after this point queues the document for the next round.
+            batch[i].ClearDirty();
+            targets[i] = batch[i].SyncTarget(out var handle);
+            hasFile[i] = handle is not null;
+        }
+
+        if (!_fileSystemSync!.TrySync(out var errno))
+        {
+            if (errno != 0)
+            {
+                FileOpLogLog.FileSystemSyncFailed(_logger, errno, batch.Count);
+            }
+
+            return false;
+        }
+
+        Interlocked.Increment(ref _fsyncCount);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            try
+            {
+                if (hasFile[i])
+                {
+                    batch[i].AcknowledgeSynced(targets[i]);
+                }
+            }
+            finally
+            {
+                Release(batch[i]);
+            }
+        }
+
+        return true;
     }
 
     private void SyncDocument(DocumentLog doc)

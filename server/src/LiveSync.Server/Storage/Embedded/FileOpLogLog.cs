@@ -55,4 +55,7 @@ internal static partial class FileOpLogLog
 
     [LoggerMessage(3015, LogLevel.Critical, "A flush round of the embedded op log failed unexpectedly")]
     public static partial void FlushRoundFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(3016, LogLevel.Warning, "Syncing the file system of the data directory at once failed (errno {Errno}); syncing its {Documents} written op logs one by one")]
+    public static partial void FileSystemSyncFailed(ILogger logger, int errno, int documents);
 }
