@@ -244,6 +244,25 @@ internal sealed class DocumentSequencer : IThreadPoolWorkItem
     private async Task SequenceAsync(List<SubmitWork> submits)
     {
         var outcomes = new object?[submits.Count];
+
+        // Another server may have moved the document on: a submission made against a version this server has not
+        // seen is not ahead of the document until the store says so. Catching up first also brings the clients'
+        // last seqs up to date, so a client that moved between servers is not taken for skipping a seq.
+        var newestBase = 0L;
+        foreach (var submit in submits)
+        {
+            newestBase = Math.Max(newestBase, submit.Submission.V);
+        }
+
+        if (newestBase > _state!.V)
+        {
+            var head = await _context.Store.ReadHeadAsync(_docId);
+            if (head.V > _state.V)
+            {
+                await CatchUpAsync(head.V);
+            }
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             // Clients not seen since this document was loaded: one store read each, once.
@@ -292,6 +311,13 @@ internal sealed class DocumentSequencer : IThreadPoolWorkItem
             if (attempt >= _context.Options.MaxAppendAttempts)
             {
                 throw new LiveSyncException(ErrorCodes.Unavailable, $"lost the race to append {attempt} times; nothing was stored; retry");
+            }
+
+            // Servers that keep losing to each other on one hot document would otherwise retry in lockstep: from the
+            // second loss on, wait a few random milliseconds so one of them gets a clear run.
+            if (attempt >= 2)
+            {
+                await Task.Delay(Random.Shared.Next(1, 1 << Math.Min(attempt + 1, 7)));
             }
 
             await CatchUpAsync(result.Head);
@@ -346,7 +372,7 @@ internal sealed class DocumentSequencer : IThreadPoolWorkItem
             }
 
             var type = OtTypes.Find(create.Type)
-                ?? throw new LiveSyncException(ErrorCodes.InvalidOp, $"unknown type '{create.Type}': this server supports text and opaque");
+                ?? throw new LiveSyncException(ErrorCodes.InvalidOp, $"unknown type '{create.Type}': this server supports text, json and opaque");
             var snapshot = type.CreateSnapshot(create.Data);
             CheckSize(type, snapshot);
             var payload = OpPayload.EncodeCreate(type.Name, create.Data);
