@@ -59,9 +59,10 @@ public sealed class CrossInstanceTests(ITestOutputHelper output)
             var head = sequentialOps + 1L;
             foreach (var listener in listeners)
             {
-                // Everything the server sent this client, in the order it came: each version once, ascending (the
-                // creator got version 1 before it opened, so it is not in every list).
-                Assert.Equal(Enumerable.Range(2, (int)head - 1).Select(v => (long)v), listener.Versions.Where(v => v > 1));
+                // Everything the server sent this client, in the order it came: every version, ascending (the creator
+                // got version 1 before it opened, so it is not in every list). A server whose Redis link dropped and
+                // came back re-sends a document's latest op, which clients drop as a duplicate: only first arrivals count.
+                Assert.Equal(Enumerable.Range(2, (int)head - 1).Select(v => (long)v), listener.Versions.Where(v => v > 1).Distinct());
             }
 
             // Concurrent: every client submits at once; versions sequenced on different servers may arrive out of
@@ -80,8 +81,7 @@ public sealed class CrossInstanceTests(ITestOutputHelper output)
             {
                 await listener.AllVersionsAsync(2, head);
                 var versions = listener.Versions;
-                Assert.Equal(versions.Count, versions.Distinct().Count());
-                Assert.Equal(head - 1, versions.Count);
+                Assert.Equal(head - 1, versions.Where(v => v > 1).Distinct().Count());
                 outOfOrder += versions.Zip(versions.Skip(1)).Count(pair => pair.Second < pair.First);
             }
 

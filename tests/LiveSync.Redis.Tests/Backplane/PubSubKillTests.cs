@@ -88,6 +88,9 @@ public sealed class PubSubKillTests(ITestOutputHelper output)
             output.WriteLine(
                 $"{kills} kills ({killed} subscriber connections); {editors.Sum(e => e.Confirmed.Count)} edits confirmed, " +
                 $"{editors.Sum(e => e.Rejected)} rejected ({Codes(editors)}); {head} versions; {caughtUp} catch-ups logged; every client converged");
+
+            // Lost broadcasts cost nothing but a fetch: no edit is refused for them.
+            Assert.True(editors.Sum(e => e.Rejected) == 0, "edits were refused: " + Codes(editors));
         }
         finally
         {
