@@ -19,7 +19,7 @@ public sealed class CrossInstanceTests(ITestOutputHelper output)
     public async Task Ops_and_presence_from_one_server_reach_clients_on_the_others_in_version_order(int serverCount)
     {
         await using var redis = await RedisServerFixture.StartAsync().Within(TimeSpan.FromSeconds(60));
-        var servers = await ServerProcess.StartManyAsync(serverCount, redis.Configuration);
+        var servers = await ServerProcess.StartManyWithRedisAsync(serverCount, redis.Configuration);
         var listeners = new List<DocListener>();
         try
         {
@@ -59,6 +59,9 @@ public sealed class CrossInstanceTests(ITestOutputHelper output)
             var head = sequentialOps + 1L;
             foreach (var listener in listeners)
             {
+                // The loop above waited for the other clients only; a sender's own last op may still be on its way.
+                await listener.AllVersionsAsync(2, head);
+
                 // Everything the server sent this client, in the order it came: every version, ascending (the creator
                 // got version 1 before it opened, so it is not in every list). A server whose Redis link dropped and
                 // came back re-sends a document's latest op, which clients drop as a duplicate: only first arrivals count.

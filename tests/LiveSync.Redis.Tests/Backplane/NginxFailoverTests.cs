@@ -20,7 +20,7 @@ public sealed class NginxFailoverTests(ITestOutputHelper output)
     public async Task Killing_a_server_behind_nginx_mid_edit_loses_and_doubles_nothing()
     {
         await using var redis = await RedisServerFixture.StartAsync().Within(TimeSpan.FromSeconds(60));
-        var servers = (await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ServerProcess.StartAsync(
+        var servers = (await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => ServerProcess.StartWithRedisAsync(
             redis.Configuration,
             "--LiveSync:RedisBackplane:PresenceHeartbeatInterval=00:00:00.500",
             "--LiveSync:RedisBackplane:PresenceServerTimeout=00:00:02")))

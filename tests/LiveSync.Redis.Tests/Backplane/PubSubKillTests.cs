@@ -18,7 +18,7 @@ public sealed class PubSubKillTests(ITestOutputHelper output)
     public async Task Clients_converge_with_every_op_while_subscriber_connections_are_killed()
     {
         await using var redis = await RedisServerFixture.StartAsync().Within(TimeSpan.FromSeconds(60));
-        var servers = await ServerProcess.StartManyAsync(3, redis.Configuration);
+        var servers = await ServerProcess.StartManyWithRedisAsync(3, redis.Configuration);
         await using var raw = await RespConnection.ConnectAsync(redis.Options()).Within();
         var editors = new List<TokenEditor>();
         var seed = Environment.TickCount;

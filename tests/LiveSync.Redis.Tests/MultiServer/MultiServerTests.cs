@@ -17,7 +17,7 @@ public sealed class MultiServerTests(ITestOutputHelper output)
     public async Task Clients_on_three_servers_editing_one_text_converge_on_one_gapless_history()
     {
         await using var redis = await RedisServerFixture.StartAsync().Within(TimeSpan.FromSeconds(60));
-        var servers = await ServerProcess.StartManyAsync(3, redis.Configuration);
+        var servers = await ServerProcess.StartManyWithRedisAsync(3, redis.Configuration);
         try
         {
             await using var raw = await RespConnection.ConnectAsync(redis.Options()).Within();
@@ -96,7 +96,7 @@ public sealed class MultiServerTests(ITestOutputHelper output)
     public async Task A_stream_deleted_by_hand_is_reported_unavailable_by_every_server_and_not_reused()
     {
         await using var redis = await RedisServerFixture.StartAsync().Within(TimeSpan.FromSeconds(60));
-        await using var first = await ServerProcess.StartAsync(redis.Configuration);
+        await using var first = await ServerProcess.StartWithRedisAsync(redis.Configuration);
         await using var raw = await RespConnection.ConnectAsync(redis.Options()).Within();
         var doc = $"deleted-{Guid.NewGuid():N}";
         await using (var client = await HubClient.ConnectAsync(first.BaseUri, "client-writer"))
@@ -118,7 +118,7 @@ public sealed class MultiServerTests(ITestOutputHelper output)
         }
 
         // A server started afterwards, which never saw the document, refuses it too.
-        await using var second = await ServerProcess.StartAsync(redis.Configuration);
+        await using var second = await ServerProcess.StartWithRedisAsync(redis.Configuration);
         await using (var reader = await HubClient.ConnectAsync(second.BaseUri, "client-reader"))
         {
             var read = await Assert.ThrowsAsync<HubException>(() => reader.SnapshotAsync(doc));

@@ -18,7 +18,7 @@ public sealed class RedisRestartTests(ITestOutputHelper output)
         }
 
         // Short command timeouts, so an append caught by the kill is settled (or failed) quickly.
-        var servers = await ServerProcess.StartManyAsync(2, redis.Configuration + ",commandTimeout=2000");
+        var servers = await ServerProcess.StartManyWithRedisAsync(2, redis.Configuration + ",commandTimeout=2000");
         try
         {
             var doc = $"restart-{Guid.NewGuid():N}";

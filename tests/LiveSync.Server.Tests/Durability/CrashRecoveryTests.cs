@@ -16,7 +16,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     public async Task Every_acknowledged_op_survives_kill_minus_9_and_versions_stay_contiguous()
     {
         using var dir = new TestDirectory();
-        var server = await ServerProcess.StartAsync(dir.Path);
+        var server = await ServerProcess.StartWithDataDirAsync(dir.Path);
         var acked = new ConcurrentDictionary<(string ClientId, long Seq), long>();
         const int writers = 4;
         const int killAfter = 300;
@@ -67,7 +67,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         }
 
         output.WriteLine($"{acked.Count} ops acknowledged before the kill");
-        await using var restarted = await ServerProcess.StartAsync(dir.Path);
+        await using var restarted = await ServerProcess.StartWithDataDirAsync(dir.Path);
         await using var reader = await ConnectAsync(restarted, "reader-client");
         var snapshot = await reader.InvokeAsync<JsonElement>("Snapshot", "crash-doc", null).Within();
         var head = snapshot.GetProperty("v").GetInt64();
@@ -104,8 +104,8 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     public async Task A_second_server_on_the_same_data_directory_refuses_to_start()
     {
         using var dir = new TestDirectory();
-        await using var first = await ServerProcess.StartAsync(dir.Path);
-        await using var second = await ServerProcess.StartAsync(dir.Path, expectListening: false);
+        await using var first = await ServerProcess.StartWithDataDirAsync(dir.Path);
+        await using var second = await ServerProcess.StartWithDataDirAsync(dir.Path, expectListening: false);
 
         Assert.True(second.HasExited);
         Assert.NotEqual(0, second.ExitCode);
