@@ -4,6 +4,7 @@ using LiveSync.Client.Transport;
 using LiveSync.Protocol;
 using LiveSync.Protocol.Messages;
 using LiveSync.Protocol.Ot;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -19,10 +20,11 @@ namespace LiveSync.Benchmarks;
 /// so the copy never holds more than one unconfirmed op. All state is guarded by one lock: op messages arrive on
 /// the connection's receive loop, Submit results on the thread pool.
 /// </remarks>
-internal sealed class LoadClient : IAsyncDisposable
+internal sealed class LoadClient : IBenchClient
 {
     private const int CapLength = 4096;
     private const int TokenLength = 8;
+    private const int MaxAttempts = 20;
 
     private readonly object _lock = new();
     private readonly HubConnection _connection;
@@ -62,6 +64,9 @@ internal sealed class LoadClient : IAsyncDisposable
     public long AckedInWindow { get; private set; }
 
     public int Errors { get; private set; }
+
+    /// <summary>Submissions the server answered "unavailable" (retryable) and that were resubmitted.</summary>
+    public int Retries { get; private set; }
 
     public static HubConnection BuildConnection(Uri baseUri, string clientId, bool messagePack)
     {
@@ -195,15 +200,30 @@ internal sealed class LoadClient : IAsyncDisposable
     private async Task SendAsync(Submission submission, long submitted)
     {
         long ackV;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            var result = await _connection.InvokeAsync<JsonElement>(HubNames.Submit, DocId, submission);
-            ackV = result.GetProperty("v").GetInt64();
-        }
-        catch (Exception ex)
-        {
-            Fail(ex);
-            return;
+            try
+            {
+                var result = await _connection.InvokeAsync<JsonElement>(HubNames.Submit, DocId, submission);
+                ackV = result.GetProperty("v").GetInt64();
+                break;
+            }
+            catch (HubException ex) when (attempt < MaxAttempts && IsUnavailable(ex.Message))
+            {
+                // Retryable (e.g. two instances racing on one document): resubmit the same (clientId, seq), as the
+                // SDK does; the server deduplicates and transforms it from its original version.
+                lock (_lock)
+                {
+                    Retries++;
+                }
+
+                await Task.Delay(Random.Shared.Next(1, 10));
+            }
+            catch (Exception ex)
+            {
+                Fail(ex);
+                return;
+            }
         }
 
         var now = Stopwatch.GetTimestamp();
@@ -341,8 +361,11 @@ internal sealed class LoadClient : IAsyncDisposable
         Console.Error.WriteLine($"{ClientId}: {ex.GetType().Name}: {ex.Message}");
     }
 
+    private static bool IsUnavailable(string message) =>
+        message.StartsWith("unavailable:", StringComparison.Ordinal) || message.Contains(" unavailable:", StringComparison.Ordinal);
+
     // The client index in base 36 (3 chars), then its op number in base 36 (5 chars): unique in a run.
-    private static string Token(int client, int opNumber) => Base36(client, 3) + Base36(opNumber, 5);
+    internal static string Token(int client, int opNumber) => Base36(client, 3) + Base36(opNumber, 5);
 
     private static string Base36(int value, int width)
     {
@@ -358,7 +381,7 @@ internal sealed class LoadClient : IAsyncDisposable
     }
 
     // Each op inserts exactly one token, and transforms never split an insert.
-    private static string? FindToken(JsonElement op)
+    internal static string? FindToken(JsonElement op)
     {
         foreach (var component in op.EnumerateArray())
         {
@@ -371,7 +394,7 @@ internal sealed class LoadClient : IAsyncDisposable
         return null;
     }
 
-    private static JsonElement ToElement(TextOp op)
+    internal static JsonElement ToElement(TextOp op)
     {
         using var document = JsonDocument.Parse(op.ToJson());
         return document.RootElement.Clone();

@@ -1,7 +1,13 @@
 // A load tool for LiveSync: the workload of issue 7 (text documents, clients inserting 8-character tokens with one
-// op in flight) on real SignalR connections from this process, against a LiveSync server it starts itself or one
-// given with --url. Prints a table and one JSON line.
+// op in flight) on real SignalR connections from this process, against LiveSync servers it starts itself (on the
+// embedded store or a private redis-server) or ones given with --url, or against the bare relay hub (the ceiling).
+// Prints a table and one JSON line. With --relay-server it is the relay hub instead.
 using LiveSync.Benchmarks;
+
+if (args.Contains(RelayServer.Flag))
+{
+    return await RelayServer.RunAsync(args);
+}
 
 Options options;
 try
@@ -17,4 +23,4 @@ catch (Exception ex) when (ex is ArgumentException or FormatException or UriForm
 
 var result = await Workload.RunAsync(options);
 result.Print(Console.Out);
-return result.Converged ? 0 : 1;
+return result.Converged == false ? 1 : 0;

@@ -4,15 +4,16 @@ using System.Text.RegularExpressions;
 namespace LiveSync.Benchmarks;
 
 /// <summary>
-/// The LiveSync server executable (LiveSync.Host.dll, copied to this tool's output by the project reference) run as
-/// its own process on a free loopback port and a fresh temporary data directory, so its CPU time and RSS are its own.
+/// A server run as its own process on a free loopback port, so its CPU time and RSS are its own: the LiveSync
+/// executable (LiveSync.Host.dll, copied to this tool's output by the project reference) on a fresh temporary data
+/// directory, or this tool's own executable in its <c>--relay-server</c> mode (the bare relay hub).
 /// </summary>
 internal sealed partial class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly string _dataDir;
+    private readonly string? _dataDir;
 
-    private ServerProcess(Process process, string dataDir)
+    private ServerProcess(Process process, string? dataDir)
     {
         _process = process;
         _dataDir = dataDir;
@@ -22,9 +23,25 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<ServerProcess> StartAsync()
+    /// <summary>LiveSync, on the embedded store or, with <paramref name="redis"/> ("host:port"), on Redis.</summary>
+    public static Task<ServerProcess> StartLiveSyncAsync(string? redis)
     {
         var dataDir = Directory.CreateTempSubdirectory("livesync-bench-").FullName;
+        var arguments = new List<string> { Path.Combine(AppContext.BaseDirectory, "LiveSync.Host.dll"), "--LiveSync:DataDir=" + dataDir };
+        if (redis is not null)
+        {
+            arguments.Add("--LiveSync:Redis=" + redis);
+        }
+
+        return StartAsync(arguments, dataDir, serverGc: null);
+    }
+
+    /// <summary>The bare relay hub: this executable in its relay mode, with the server GC LiveSync.Host runs with.</summary>
+    public static Task<ServerProcess> StartRelayAsync() =>
+        StartAsync([Path.Combine(AppContext.BaseDirectory, "LiveSync.Benchmarks.dll"), RelayServer.Flag], dataDir: null, serverGc: true);
+
+    private static async Task<ServerProcess> StartAsync(List<string> arguments, string? dataDir, bool? serverGc)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -32,12 +49,20 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LiveSync.Host.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add("http://127.0.0.1:0");
-        start.ArgumentList.Add("--LiveSync:DataDir=" + dataDir);
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        if (serverGc is { } gc)
+        {
+            start.Environment["DOTNET_gcServer"] = gc ? "1" : "0";
+        }
+
         // Quiet, one line per message, except for the line that says where it listens.
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
@@ -83,6 +108,11 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
         _process.Dispose();
+        if (_dataDir is null)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(_dataDir, recursive: true);

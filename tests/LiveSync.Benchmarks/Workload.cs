@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace LiveSync.Benchmarks;
 
-/// <summary>One run: create the documents, connect, warm up, measure, stop, check convergence.</summary>
+/// <summary>One run: start what is needed, create the documents, connect, warm up, measure, stop, check convergence.</summary>
 internal static class Workload
 {
     private const int InitialLength = 64;
@@ -15,93 +15,216 @@ internal static class Workload
     public static async Task<RunResult> RunAsync(Options options)
     {
         var scenario = options.Scenario;
-        await using var server = options.Url is null ? await ServerProcess.StartAsync() : null;
-        var baseUri = options.Url ?? server!.BaseUri;
-        int? serverPid = server?.Pid ?? options.ServerPid;
-        Console.Error.WriteLine($"scenario {scenario.Name} against {baseUri} ({(options.MessagePack ? "messagepack" : "json")})");
+        await using var redis = options.Urls is null && options.Redis ? await RedisProcess.StartAsync() : null;
+        var servers = new List<ServerProcess>();
+        try
+        {
+            if (options.Urls is null)
+            {
+                for (var s = 0; s < scenario.Instances; s++)
+                {
+                    servers.Add(options.Relay ? await ServerProcess.StartRelayAsync() : await ServerProcess.StartLiveSyncAsync(redis?.Endpoint));
+                }
+            }
 
-        using var http = new HttpClient { BaseAddress = baseUri };
+            var baseUris = options.Urls ?? servers.Select(s => s.BaseUri).ToList();
+            var serverPids = servers.Count > 0 ? servers.Select(s => s.Pid).ToList() : options.ServerPids ?? [];
+            var redisPid = redis?.Pid ?? options.RedisPid;
+            return await RunAgainstAsync(options, baseUris, serverPids, redisPid);
+        }
+        finally
+        {
+            foreach (var server in servers)
+            {
+                await server.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<RunResult> RunAgainstAsync(Options options, IReadOnlyList<Uri> baseUris, IReadOnlyList<int> serverPids, int? redisPid)
+    {
+        var scenario = options.Scenario;
+        var protocol = options.MessagePack ? "messagepack" : "json";
+        Console.Error.WriteLine($"scenario {scenario.Name} against {string.Join(", ", baseUris)} ({(options.Relay ? "relay hub" : "LiveSync")}, {options.Store}, {protocol})");
+
+        var https = baseUris.Select(u => new HttpClient { BaseAddress = u }).ToArray();
         var runId = Guid.NewGuid().ToString("N")[..8];
         var docIds = Enumerable.Range(0, scenario.Documents).Select(d => $"bench-{runId}-{d}").ToArray();
-        foreach (var docId in docIds)
+        if (!options.Relay)
         {
-            var create = new { v = 0, create = new { type = "text", data = new string('.', InitialLength) } };
-            (await http.PostAsJsonAsync($"/api/docs/{docId}/ops", create)).EnsureSuccessStatusCode();
-        }
-
-        var state = new LoadState();
-        var clients = new LoadClient[scenario.Clients];
-        await Parallel.ForEachAsync(Enumerable.Range(0, scenario.Clients), Connecting, async (i, _) =>
-            clients[i] = await LoadClient.ConnectAsync(baseUri, i, docIds[i % docIds.Length], scenario.Capped, options.MessagePack, state));
-
-        var idle = new HubConnection[scenario.IdleConnections];
-        double? idleKbPerConnection = null;
-        if (idle.Length > 0)
-        {
-            var before = serverPid is { } pid ? ProcStats.Read(pid) : (ProcStats?)null;
-            await Parallel.ForEachAsync(Enumerable.Range(0, idle.Length), Connecting, async (i, ct) =>
+            foreach (var docId in docIds)
             {
-                idle[i] = LoadClient.BuildConnection(baseUri, $"idle-{i:D5}", options.MessagePack);
-                await idle[i].StartAsync(ct);
-            });
-            await Task.Delay(TimeSpan.FromSeconds(1));
-            if (before is { } b && serverPid is { } p)
-            {
-                idleKbPerConnection = (ProcStats.Read(p).RssBytes - b.RssBytes) / 1024.0 / idle.Length;
+                var create = new { v = 0, create = new { type = "text", data = new string('.', InitialLength) } };
+                (await https[0].PostAsJsonAsync($"/api/docs/{docId}/ops", create)).EnsureSuccessStatusCode();
             }
         }
 
-        Console.Error.WriteLine($"{clients.Length} clients on {docIds.Length} documents, {idle.Length} idle; warming up {options.Warmup.TotalSeconds} s");
-        foreach (var client in clients)
+        // Client i edits document i mod D on instance floor(i / D) mod S: every document has clients on every instance.
+        var state = new LoadState();
+        var clients = new IBenchClient[scenario.Clients];
+        await Parallel.ForEachAsync(Enumerable.Range(0, scenario.Clients), Connecting, async (i, _) =>
         {
-            client.Start();
-        }
+            var baseUri = baseUris[i / Math.Max(1, docIds.Length) % baseUris.Count];
+            var docId = docIds[i % docIds.Length];
+            clients[i] = options.Relay
+                ? await RelayClient.ConnectAsync(baseUri, i, docId, scenario.Capped, options.MessagePack, state)
+                : await LoadClient.ConnectAsync(baseUri, i, docId, scenario.Capped, options.MessagePack, state);
+        });
 
-        await Task.Delay(options.Warmup);
-        var cpuBefore = serverPid is { } pid0 ? ProcStats.Read(pid0) : (ProcStats?)null;
-        var selfBefore = ProcStats.Read(Environment.ProcessId);
-        var measured = Stopwatch.StartNew();
-        state.StartMeasuring();
-        await Task.Delay(options.Duration);
-        state.Stop();
-        measured.Stop();
-        var cpuAfter = serverPid is { } pid1 ? ProcStats.Read(pid1) : (ProcStats?)null;
-        var selfAfter = ProcStats.Read(Environment.ProcessId);
+        var idle = await ConnectIdleAsync(options, baseUris[0], serverPids.Count > 0 ? serverPids[0] : null);
 
-        Console.Error.WriteLine("stopped; waiting for convergence");
-        var converged = await WaitForConvergenceAsync(http, docIds, clients);
-
+        var acked = 0L;
         var ackLatencies = new List<double>();
         var seenLatencies = new List<double>();
-        foreach (var client in clients)
+        TimeSpan measuredTime = TimeSpan.Zero;
+        double? cpuPerOp = null, redisCpuPerOp = null, loadCpuPerOp = null;
+        bool? converged = null;
+        if (clients.Length > 0)
         {
-            client.CollectInto(ackLatencies, seenLatencies);
+            Console.Error.WriteLine($"{clients.Length} clients on {docIds.Length} documents over {baseUris.Count} instance(s), {idle.Connected} idle; warming up {options.Warmup.TotalSeconds} s");
+            foreach (var client in clients)
+            {
+                client.Start();
+            }
+
+            await Task.Delay(options.Warmup);
+            var serversBefore = Cpu(serverPids);
+            var redisBefore = redisPid is { } r0 ? ProcStats.Read(r0).Cpu : (TimeSpan?)null;
+            var selfBefore = ProcStats.Read(Environment.ProcessId);
+            var measured = Stopwatch.StartNew();
+            state.StartMeasuring();
+            await Task.Delay(options.Duration);
+            state.Stop();
+            measured.Stop();
+            measuredTime = measured.Elapsed;
+            var serversAfter = Cpu(serverPids);
+            var redisAfter = redisPid is { } r1 ? ProcStats.Read(r1).Cpu : (TimeSpan?)null;
+            var selfAfter = ProcStats.Read(Environment.ProcessId);
+
+            if (options.Relay)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1)); // the last messages in flight; nothing to converge
+            }
+            else
+            {
+                Console.Error.WriteLine("stopped; waiting for convergence");
+                converged = await WaitForConvergenceAsync(https, docIds, clients.Cast<LoadClient>().ToArray());
+            }
+
+            foreach (var client in clients)
+            {
+                client.CollectInto(ackLatencies, seenLatencies);
+            }
+
+            acked = clients.Sum(c => c.AckedInWindow);
+            if (acked > 0)
+            {
+                cpuPerOp = serversBefore is { } c0 && serversAfter is { } c1 ? (c1 - c0).TotalMicroseconds / acked : null;
+                redisCpuPerOp = redisBefore is { } rb && redisAfter is { } ra ? (ra - rb).TotalMicroseconds / acked : null;
+                loadCpuPerOp = (selfAfter.Cpu - selfBefore.Cpu).TotalMicroseconds / acked;
+            }
+        }
+        else
+        {
+            converged = true; // nothing was edited
         }
 
-        var acked = clients.Sum(c => c.AckedInWindow);
-        double? cpuPerOp = cpuBefore is { } c0 && cpuAfter is { } c1 && acked > 0
-            ? (c1.Cpu - c0.Cpu).TotalMicroseconds / acked
-            : null;
+        var serverRss = Rss(serverPids);
+        var redisRss = redisPid is { } r2 ? ProcStats.Read(r2).RssBytes : (long?)null;
 
-        await Parallel.ForEachAsync(clients.Cast<IAsyncDisposable>().Concat(idle), Connecting, async (c, _) => await c.DisposeAsync());
+        await Parallel.ForEachAsync(clients.Cast<IAsyncDisposable>().Concat(idle.Connections.OfType<HubConnection>()), Connecting, async (c, _) => await c.DisposeAsync());
+        foreach (var http in https)
+        {
+            http.Dispose();
+        }
 
         return new RunResult(
             scenario,
-            options.MessagePack ? "messagepack" : "json",
-            measured.Elapsed,
+            options.Relay ? "relay" : "livesync",
+            options.Store,
+            protocol,
+            measuredTime,
             acked,
             Percentiles.Of(ackLatencies),
             Percentiles.Of(seenLatencies),
             cpuPerOp,
-            acked > 0 ? (selfAfter.Cpu - selfBefore.Cpu).TotalMicroseconds / acked : null,
-            cpuAfter?.RssBytes,
-            idleKbPerConnection,
+            redisCpuPerOp,
+            loadCpuPerOp,
+            serverRss,
+            redisRss,
+            idle.Connected,
+            idle.ConnectSeconds,
+            idle.KbPerConnection,
             converged,
-            clients.Sum(c => c.Errors));
+            clients.Sum(c => c.Errors) + idle.Failed,
+            clients.Sum(c => c.Retries));
     }
 
-    // Converged: every client idle, and every copy of a document at the server's version with the server's text.
-    private static async Task<bool> WaitForConvergenceAsync(HttpClient http, string[] docIds, LoadClient[] clients)
+    private sealed record IdleConnections(HubConnection?[] Connections, int Connected, int Failed, double? ConnectSeconds, double? KbPerConnection);
+
+    // Idle connections: one connection first so the code paths are warm, then RSS before; N connections (16 at a
+    // time); 2 s to settle; RSS after. (after - before) / N is the memory each idle connection costs the server.
+    private static async Task<IdleConnections> ConnectIdleAsync(Options options, Uri baseUri, int? serverPid)
+    {
+        var count = options.Scenario.IdleConnections;
+        if (count == 0)
+        {
+            return new IdleConnections([], 0, 0, null, null);
+        }
+
+        HubConnection Build(string id) => options.Relay
+            ? RelayClient.BuildConnection(baseUri, options.MessagePack)
+            : LoadClient.BuildConnection(baseUri, id, options.MessagePack);
+
+        var connections = new HubConnection?[count + 1];
+        connections[count] = Build("idle-warm");
+        await connections[count]!.StartAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var before = serverPid is { } pid ? ProcStats.Read(pid) : (ProcStats?)null;
+        var failed = 0;
+        var firstError = "";
+        Console.Error.WriteLine($"connecting {count} idle connections");
+        var connecting = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), Connecting, async (i, ct) =>
+        {
+            var connection = Build($"idle-{i:D5}");
+            try
+            {
+                await connection.StartAsync(ct);
+                connections[i] = connection;
+            }
+            catch (Exception ex)
+            {
+                if (Interlocked.Increment(ref failed) == 1)
+                {
+                    firstError = $"{ex.GetType().Name}: {ex.Message}";
+                }
+
+                await connection.DisposeAsync();
+            }
+        });
+        connecting.Stop();
+        var connected = count - failed;
+        if (failed > 0)
+        {
+            Console.Error.WriteLine($"{failed} idle connections failed, the first with {firstError}");
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        double? kbPer = before is { } b && serverPid is { } p && connected > 0
+            ? (ProcStats.Read(p).RssBytes - b.RssBytes) / 1024.0 / connected
+            : null;
+        Console.Error.WriteLine($"{connected} idle connections in {connecting.Elapsed.TotalSeconds:0.0} s");
+        return new IdleConnections(connections, connected, failed, connecting.Elapsed.TotalSeconds, kbPer);
+    }
+
+    private static TimeSpan? Cpu(IReadOnlyList<int> pids) =>
+        pids.Count == 0 ? null : pids.Select(p => ProcStats.Read(p).Cpu).Aggregate(TimeSpan.Zero, (a, b) => a + b);
+
+    private static long? Rss(IReadOnlyList<int> pids) => pids.Count == 0 ? null : pids.Sum(p => ProcStats.Read(p).RssBytes);
+
+    // Converged: every client idle, and every copy of a document at the version and text every instance serves.
+    private static async Task<bool> WaitForConvergenceAsync(HttpClient[] https, string[] docIds, LoadClient[] clients)
     {
         var deadline = Stopwatch.StartNew();
         var byDoc = clients.GroupBy(c => c.DocId).ToDictionary(g => g.Key, g => g.ToArray());
@@ -110,9 +233,23 @@ internal static class Workload
             var converged = true;
             foreach (var docId in docIds)
             {
-                using var snapshot = JsonDocument.Parse(await http.GetStringAsync($"/api/docs/{docId}"));
-                var v = snapshot.RootElement.GetProperty("v").GetInt64();
-                var text = snapshot.RootElement.GetProperty("data").GetString();
+                long v = -1;
+                string? text = null;
+                foreach (var http in https)
+                {
+                    using var snapshot = JsonDocument.Parse(await http.GetStringAsync($"/api/docs/{docId}"));
+                    var instanceV = snapshot.RootElement.GetProperty("v").GetInt64();
+                    var instanceText = snapshot.RootElement.GetProperty("data").GetString();
+                    if (text is null)
+                    {
+                        (v, text) = (instanceV, instanceText);
+                    }
+                    else if (instanceV != v || instanceText != text)
+                    {
+                        converged = false;
+                    }
+                }
+
                 foreach (var client in byDoc.GetValueOrDefault(docId, []))
                 {
                     var copy = client.Copy();
