@@ -39,9 +39,12 @@ public sealed class LiveSyncOptions
     [Range(1, 10_000)]
     public int MaxBatch { get; set; } = 128;
 
-    /// <summary>How many times a batch is re-sequenced after losing an append race to another server. Default 8.</summary>
+    /// <summary>
+    /// How many times a batch is re-sequenced after losing an append race to another server (with a short random
+    /// back-off from the second loss) before its submissions are answered <c>unavailable</c>. Default 32.
+    /// </summary>
     [Range(1, 100)]
-    public int MaxAppendAttempts { get; set; } = 8;
+    public int MaxAppendAttempts { get; set; } = 32;
 
     /// <summary>How many recent ops of each loaded document are kept in memory for transforms. Default 256.</summary>
     [Range(1, 100_000)]
