@@ -313,13 +313,8 @@ internal sealed class DocumentSequencer : IThreadPoolWorkItem
                 throw new LiveSyncException(ErrorCodes.Unavailable, $"lost the race to append {attempt} times; nothing was stored; retry");
             }
 
-            // Servers that keep losing to each other on one hot document would otherwise retry in lockstep: from the
-            // second loss on, wait a few random milliseconds so one of them gets a clear run.
-            if (attempt >= 2)
-            {
-                await Task.Delay(Random.Shared.Next(1, 1 << Math.Min(attempt + 1, 7)));
-            }
-
+            // No back-off: a conditional append that failed means another server's succeeded, so servers never lose
+            // together; waiting would only hand the winner more rounds. Catch up and try again at once.
             await CatchUpAsync(result.Head);
         }
     }
