@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using LiveSync.Protocol.MessagePack;
+using LiveSync.SignalR.MessagePack.Formatters;
 using Microsoft.AspNetCore.SignalR.Protocol;
 
 namespace LiveSync.SignalR.MessagePack;
@@ -97,6 +98,11 @@ public sealed partial class MessagePackHubProtocol
             }
         }
 
+        if (_directFormatters && LiveSyncFormatters.TryRead(ref reader, type, out var value))
+        {
+            return value;
+        }
+
         return MessagePackJson.Deserialize(ref reader, type, _serializerOptions);
     }
 
@@ -182,7 +188,11 @@ public sealed partial class MessagePackHubProtocol
                 writer.WriteRaw(raw.RawSerializedData);
                 break;
             default:
-                MessagePackJson.Serialize(writer, value, value.GetType(), _serializerOptions);
+                if (!_directFormatters || !LiveSyncFormatters.TryWrite(writer, value))
+                {
+                    MessagePackJson.Serialize(writer, value, value.GetType(), _serializerOptions);
+                }
+
                 break;
         }
     }

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using LiveSync.Protocol.MessagePack;
+using LiveSync.SignalR.MessagePack.Formatters;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
@@ -35,7 +36,9 @@ namespace LiveSync.SignalR.MessagePack;
 /// and a message of an unknown type is skipped, so newer peers can extend the protocol. Values (arguments, items,
 /// results) are mapped as described on <see cref="MessagePackJson"/>: primitives, byte arrays (bin), DateTime
 /// (timestamp) and <see cref="JsonElement"/> directly, anything else through its System.Text.Json form with
-/// <see cref="MessagePackHubProtocolOptions.PayloadSerializerOptions"/>.</para>
+/// <see cref="MessagePackHubProtocolOptions.PayloadSerializerOptions"/>. LiveSync's own message types
+/// (<c>SequencedOp</c>, <c>Submission</c>, the results) are written and read directly, in the very bytes their JSON
+/// form gives, while those options keep their defaults.</para>
 /// </remarks>
 public sealed partial class MessagePackHubProtocol : IHubProtocol
 {
@@ -48,6 +51,10 @@ public sealed partial class MessagePackHubProtocol : IHubProtocol
 
     private readonly JsonSerializerOptions _serializerOptions;
 
+    // Whether LiveSync's message types are written and read by their direct formatters rather than through their
+    // JSON form: the same bytes without serializing to JSON and transcoding it, on every op broadcast.
+    private readonly bool _directFormatters;
+
     /// <summary>Creates the protocol with the default options.</summary>
     public MessagePackHubProtocol()
         : this(Options.Create(new MessagePackHubProtocolOptions()))
@@ -58,10 +65,23 @@ public sealed partial class MessagePackHubProtocol : IHubProtocol
     /// <param name="options">The options.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     public MessagePackHubProtocol(IOptions<MessagePackHubProtocolOptions> options)
+        : this(options, directFormatters: true)
+    {
+    }
+
+    /// <summary>Creates the protocol, with the direct formatters of LiveSync's message types or without them.</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="directFormatters">False to map every value through its JSON form (tests and benchmarks compare
+    /// the two); true uses the formatters when <see cref="LiveSyncFormatters.Supports"/> allows them.</param>
+    internal MessagePackHubProtocol(IOptions<MessagePackHubProtocolOptions> options, bool directFormatters)
     {
         ArgumentNullException.ThrowIfNull(options);
         _serializerOptions = options.Value.PayloadSerializerOptions;
+        _directFormatters = directFormatters && LiveSyncFormatters.Supports(_serializerOptions);
     }
+
+    /// <summary>Whether LiveSync's message types bypass their JSON form.</summary>
+    internal bool UsesDirectFormatters => _directFormatters;
 
     /// <summary>The protocol's name in the handshake: <c>messagepack</c>.</summary>
     public string Name => ProtocolName;
