@@ -31,8 +31,8 @@ internal sealed class RedisProcess : IAsyncDisposable
     public static async Task<RedisProcess> StartAsync()
     {
         var dir = Directory.CreateTempSubdirectory("livesync-bench-redis-").FullName;
-        var port = FreeLoopbackPort();
-        var start = new ProcessStartInfo("redis-server")
+        var port = LiveSync.Testing.LoopbackPort.Free();
+        var start = new ProcessStartInfo(await LiveSync.Testing.SystemPackage.FindOrInstallAsync("redis-server", "redis-server"))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -99,15 +99,6 @@ internal sealed class RedisProcess : IAsyncDisposable
         {
             // A temporary directory left behind is harmless.
         }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     private static async Task<bool> PingAsync(int port)

@@ -15,8 +15,6 @@ namespace LiveSync.Redis.Tests;
 public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
-    private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(5);
-    private static readonly SemaphoreSlim InstallLock = new(1, 1);
 
     private readonly bool _appendOnly;
     private readonly StringBuilder _output = new();
@@ -32,7 +30,7 @@ public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
     private RedisServerFixture(bool appendOnly)
     {
         _appendOnly = appendOnly;
-        Port = FreeLoopbackPort();
+        Port = LoopbackPort.Free();
         DataDirectory = Directory.CreateTempSubdirectory("livesync-redis-").FullName;
     }
 
@@ -75,7 +73,7 @@ public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        _executable = await FindOrInstallAsync();
+        _executable = await SystemPackage.FindOrInstallAsync("redis-server", "redis-server");
         await StartProcessAsync();
     }
 
@@ -219,75 +217,5 @@ public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
         {
             return _output.ToString();
         }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
-    private static async Task<string> FindOrInstallAsync()
-    {
-        if (Find() is { } found)
-        {
-            return found;
-        }
-
-        await InstallLock.WaitAsync();
-        try
-        {
-            if (Find() is { } installedMeanwhile)
-            {
-                return installedMeanwhile;
-            }
-
-            if (!Environment.IsPrivilegedProcess)
-            {
-                throw new InvalidOperationException(
-                    "redis-server is not installed and the tests are not running as root to install it: apt-get install -y redis-server.");
-            }
-
-            if (await RunAsync("apt-get", "install", "-y", "redis-server") != 0)
-            {
-                await RunAsync("apt-get", "update");
-                await RunAsync("apt-get", "install", "-y", "redis-server");
-            }
-
-            return Find() ?? throw new InvalidOperationException("apt-get could not install redis-server.");
-        }
-        finally
-        {
-            InstallLock.Release();
-        }
-    }
-
-    private static string? Find()
-    {
-        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
-        return path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Concat(["/usr/bin", "/usr/sbin", "/usr/local/bin"])
-            .Select(dir => Path.Combine(dir, "redis-server"))
-            .FirstOrDefault(File.Exists);
-    }
-
-    private static async Task<int> RunAsync(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
-        var drainOut = process.StandardOutput.ReadToEndAsync();
-        var drainErr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(InstallTimeout);
-        await Task.WhenAll(drainOut, drainErr).WaitAsync(InstallTimeout);
-        return process.ExitCode;
     }
 }

@@ -13,7 +13,6 @@ namespace LiveSync.Redis.Tests.Backplane;
 /// </summary>
 internal sealed class NginxProcess : IAsyncDisposable
 {
-    private static readonly SemaphoreSlim InstallLock = new(1, 1);
     private readonly Process _process;
     private readonly string _prefix;
     private readonly StringBuilder _output = new();
@@ -31,9 +30,9 @@ internal sealed class NginxProcess : IAsyncDisposable
 
     public static async Task<NginxProcess> StartAsync(IEnumerable<Uri> upstreams)
     {
-        var executable = await FindOrInstallAsync();
+        var executable = await SystemPackage.FindOrInstallAsync("nginx", "nginx");
         var prefix = Directory.CreateTempSubdirectory("livesync-nginx-").FullName;
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var servers = string.Concat(upstreams.Select(u => $"        server {u.Host}:{u.Port} max_fails=1 fail_timeout=10s;\n"));
         File.WriteAllText(Path.Combine(prefix, "nginx.conf"), $$"""
             daemon off;
@@ -162,73 +161,5 @@ internal sealed class NginxProcess : IAsyncDisposable
         {
             return false;
         }
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
-    private static async Task<string> FindOrInstallAsync()
-    {
-        if (Find() is { } found)
-        {
-            return found;
-        }
-
-        await InstallLock.WaitAsync();
-        try
-        {
-            if (Find() is { } meanwhile)
-            {
-                return meanwhile;
-            }
-
-            if (!Environment.IsPrivilegedProcess)
-            {
-                throw new InvalidOperationException("nginx is not installed and the tests are not running as root to install it: apt-get install -y nginx.");
-            }
-
-            // Only the binary is used: this instance runs on its own port and prefix, whether or not the package's
-            // service started (in containers policy-rc.d keeps it from starting).
-            if (await RunAsync("apt-get", "install", "-y", "--no-install-recommends", "nginx") != 0)
-            {
-                await RunAsync("apt-get", "update");
-                await RunAsync("apt-get", "install", "-y", "--no-install-recommends", "nginx");
-            }
-
-            return Find() ?? throw new InvalidOperationException("apt-get could not install nginx.");
-        }
-        finally
-        {
-            InstallLock.Release();
-        }
-    }
-
-    private static string? Find() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Concat(["/usr/sbin", "/usr/bin", "/usr/local/sbin"])
-            .Select(dir => Path.Combine(dir, "nginx"))
-            .FirstOrDefault(File.Exists);
-
-    private static async Task<int> RunAsync(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}");
-        var drainOut = process.StandardOutput.ReadToEndAsync();
-        var drainErr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
-        await Task.WhenAll(drainOut, drainErr).WaitAsync(TimeSpan.FromMinutes(5));
-        return process.ExitCode;
     }
 }
