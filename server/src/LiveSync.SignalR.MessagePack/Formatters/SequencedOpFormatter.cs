@@ -26,30 +26,14 @@ internal sealed class SequencedOpFormatter : IMessagePackFormatter<SequencedOp>
         var op = value.Op;
         var create = value.Create;
         var del = value.Del;
-        writer.WriteMapHeader(4 + (op.HasValue ? 1 : 0) + (create is null ? 0 : 1) + (del.HasValue ? 1 : 0));
+        writer.WriteMapHeader(4 + ChangeFields.Count(op, create, del));
         s_keys.Write(writer, VKey);
         writer.WriteInt64(value.V);
         s_keys.Write(writer, ClientIdKey);
         writer.WriteString(value.ClientId);
         s_keys.Write(writer, SeqKey);
         writer.WriteInt64(value.Seq);
-        if (op.HasValue)
-        {
-            s_keys.Write(writer, OpKey);
-            MessagePackJson.WriteJsonElement(writer, op.GetValueOrDefault());
-        }
-
-        if (create is not null)
-        {
-            s_keys.Write(writer, CreateKey);
-            CreateSpecFormatter.Instance.Write(writer, create);
-        }
-
-        if (del.HasValue)
-        {
-            s_keys.Write(writer, DelKey);
-            writer.WriteBoolean(del.GetValueOrDefault());
-        }
+        ChangeFields.Write(writer, s_keys, OpKey, op, create, del);
 
         s_keys.Write(writer, TsKey);
         writer.WriteInt64(value.Ts);
@@ -79,14 +63,8 @@ internal sealed class SequencedOpFormatter : IMessagePackFormatter<SequencedOp>
                 case SeqKey:
                     seq = FormatterValues.ReadInt64(ref reader);
                     break;
-                case OpKey:
-                    op = FormatterValues.ReadOptionalElement(ref reader);
-                    break;
-                case CreateKey:
-                    create = reader.TryReadNil() ? null : CreateSpecFormatter.Instance.Read(ref reader);
-                    break;
-                case DelKey:
-                    del = FormatterValues.ReadOptionalBoolean(ref reader);
+                case OpKey or CreateKey or DelKey:
+                    ChangeFields.Read(ref reader, key - OpKey, ref op, ref create, ref del);
                     break;
                 case TsKey:
                     ts = FormatterValues.ReadInt64(ref reader);
