@@ -36,9 +36,9 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         return StartAsync(arguments, dataDir, serverGc: null);
     }
 
-    /// <summary>The bare relay hub: this executable in its relay mode, with the server GC LiveSync.Host runs with.</summary>
+    /// <summary>The bare relay hub: this executable in its relay mode, with the workstation GC LiveSync.Host runs with.</summary>
     public static Task<ServerProcess> StartRelayAsync() =>
-        StartAsync([Path.Combine(AppContext.BaseDirectory, "LiveSync.Benchmarks.dll"), RelayServer.Flag], dataDir: null, serverGc: true);
+        StartAsync([Path.Combine(AppContext.BaseDirectory, "LiveSync.Benchmarks.dll"), RelayServer.Flag], dataDir: null, serverGc: false);
 
     private static async Task<ServerProcess> StartAsync(List<string> arguments, string? dataDir, bool? serverGc)
     {

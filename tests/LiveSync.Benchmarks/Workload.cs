@@ -11,6 +11,9 @@ internal static class Workload
     private const int InitialLength = 64;
     private static readonly TimeSpan ConvergenceTimeout = TimeSpan.FromSeconds(10);
     private static readonly ParallelOptions Connecting = new() { MaxDegreeOfParallelism = 16 };
+    private const int RssWindow = 5;
+    private const double RssTolerance = 0.01;
+    private static readonly TimeSpan RssTimeout = TimeSpan.FromSeconds(30);
 
     public static async Task<RunResult> RunAsync(Options options)
     {
@@ -163,7 +166,8 @@ internal static class Workload
     private sealed record IdleConnections(HubConnection?[] Connections, int Connected, int Failed, double? ConnectSeconds, double? KbPerConnection);
 
     // Idle connections: one connection first so the code paths are warm, then RSS before; N connections (16 at a
-    // time); 2 s to settle; RSS after. (after - before) / N is the memory each idle connection costs the server.
+    // time); RSS after, once it has settled (at most 30 s). (after - before) / N is the memory each idle connection
+    // costs the server.
     private static async Task<IdleConnections> ConnectIdleAsync(Options options, Uri baseUri, int? serverPid)
     {
         var count = options.Scenario.IdleConnections;
@@ -210,12 +214,33 @@ internal static class Workload
             Console.Error.WriteLine($"{failed} idle connections failed, the first with {firstError}");
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        double? kbPer = before is { } b && serverPid is { } p && connected > 0
-            ? (ProcStats.Read(p).RssBytes - b.RssBytes) / 1024.0 / connected
-            : null;
         Console.Error.WriteLine($"{connected} idle connections in {connecting.Elapsed.TotalSeconds:0.0} s");
+        double? kbPer = before is { } b && serverPid is { } p && connected > 0
+            ? (await SettledRssAsync(p) - b.RssBytes) / 1024.0 / connected
+            : null;
         return new IdleConnections(connections, connected, failed, connecting.Elapsed.TotalSeconds, kbPer);
+    }
+
+    // The server's RSS once it has settled: sampled every second, settled when the last RssWindow samples lie within
+    // RssTolerance of each other (the keep-alive pings the server keeps sending to idle connections allocate, so
+    // the heap goes on growing until its first collections after the connects), or the last sample at RssTimeout.
+    private static async Task<long> SettledRssAsync(int pid)
+    {
+        var samples = new List<long>();
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            samples.Add(ProcStats.Read(pid).RssBytes);
+            var window = samples.TakeLast(RssWindow).ToList();
+            var settled = window.Count == RssWindow && window.Max() - window.Min() <= window.Max() * RssTolerance;
+            if (settled || waited.Elapsed >= RssTimeout)
+            {
+                Console.Error.WriteLine($"server RSS {(settled ? "settled" : "still moving")} after {waited.Elapsed.TotalSeconds:0} s: " +
+                    $"{samples[0] / 1048576.0:0} MB 1 s after the connects, {samples[^1] / 1048576.0:0} MB now");
+                return samples[^1];
+            }
+        }
     }
 
     private static TimeSpan? Cpu(IReadOnlyList<int> pids) =>

@@ -27,7 +27,7 @@ internal sealed class LiveSyncHub : Hub
         _options = options.Value;
     }
 
-    private ConnectionState Connection => (ConnectionState)Context.Items[ConnectionState.Key]!;
+    private ConnectionState Connection => Context.Features.Get<ConnectionState>()!;
 
     /// <summary>Names the connection's client from the <c>clientId</c> query parameter, or gives it a fresh one.</summary>
     public override Task OnConnectedAsync()
@@ -47,7 +47,9 @@ internal sealed class LiveSyncHub : Hub
             throw new HubException($"{ErrorCodes.BadRequest}: clientId must be 8 to 64 characters of A-Z a-z 0-9 _ -");
         }
 
-        Context.Items[ConnectionState.Key] = new ConnectionState(clientId);
+        // A feature rather than an item: the connection's feature collection is there already (and has room), while
+        // its Items dictionary is created on first use, a concurrent dictionary of about 600 bytes per connection.
+        Context.Features.Set(new ConnectionState(clientId));
         return Task.CompletedTask;
     }
 
@@ -140,7 +142,7 @@ internal sealed class LiveSyncHub : Hub
     /// <summary>Clears this connection's presence everywhere, telling the other subscribers.</summary>
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
-        if (Context.Items.TryGetValue(ConnectionState.Key, out var value) && value is ConnectionState connection)
+        if (Context.Features.Get<ConnectionState>() is { } connection)
         {
             string[] documents;
             lock (connection.Documents)
