@@ -1,4 +1,5 @@
 using LiveSync.Redis;
+using LiveSync.Redis.Affinity;
 using LiveSync.Redis.Backplane;
 using LiveSync.Redis.Resp;
 using LiveSync.Redis.Storage;
@@ -18,7 +19,9 @@ public static class LiveSyncRedisExtensions
     /// (<see cref="RedisHubLifetimeManager{THub}"/>: every broadcast, group and user send reaches the clients of
     /// every server) and the place presence is kept, with a heartbeat per server so a server that dies has its
     /// clients' presence cleared for everyone (settings in the <c>LiveSync:RedisBackplane</c> section,
-    /// <see cref="RedisBackplaneOptions"/>). At start-up the server connects (retrying for
+    /// <see cref="RedisBackplaneOptions"/>). Each document gets an owning server among those running, and submissions
+    /// that reach another server are forwarded to it (document affinity, <c>LiveSync:RedisAffinity</c>,
+    /// <see cref="RedisAffinityOptions"/>), so servers rarely race each other's appends. At start-up the server connects (retrying for
     /// <see cref="RedisOptions.StartTimeout"/>) and refuses to start when Redis is older than 7.0 or its
     /// <c>maxmemory-policy</c> is not <c>noeviction</c>; it warns when AOF is off. More settings bind from the
     /// <c>LiveSync:RedisStorage</c> section (<see cref="RedisOptions"/>), then <paramref name="configure"/>.
@@ -63,6 +66,9 @@ public static class LiveSyncRedisExtensions
         // The backplane and presence on the same Redis: live messages and presence reach every server's clients.
         RedisBackplaneServices.AddHubLifetimeManager(builder.Services);
         RedisBackplaneServices.AddPresenceAndCatchUp(builder.Services);
+
+        // One server sequences each document; the others forward its submissions there instead of racing it.
+        AffinityServices.Add(builder.Services);
         return builder;
     }
 }

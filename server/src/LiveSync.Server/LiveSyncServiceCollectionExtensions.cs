@@ -47,6 +47,8 @@ public static class LiveSyncServiceCollectionExtensions
         services.TryAddSingleton<LiveSyncMetrics>();
         services.TryAddSingleton<IOpBroadcaster, HubOpBroadcaster>();
         services.TryAddSingleton<DocumentSequencers>();
+        services.TryAddSingleton<ILocalSequencer, LocalSequencer>();
+        services.TryAddSingleton<ISubmitRouter, LocalSubmitRouter>();
         services.TryAddSingleton<DocumentService>();
         services.TryAddSingleton<IPresenceStore, InMemoryPresenceStore>();
         services.TryAddSingleton<PresenceTracker>();

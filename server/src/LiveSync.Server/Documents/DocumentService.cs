@@ -13,7 +13,7 @@ namespace LiveSync.Server.Documents;
 /// What the hub and the HTTP API do to documents, in one place: submit through the sequencer, read state,
 /// fetch ops, rebuild snapshots at a version. Arguments are already parsed; rules of the contract are checked here.
 /// </summary>
-internal sealed class DocumentService(DocumentSequencers sequencers, IOpLog store, LiveSyncMetrics metrics)
+internal sealed class DocumentService(DocumentSequencers sequencers, IOpLog store, LiveSyncMetrics metrics, ISubmitRouter router)
 {
     private static readonly JsonElement JsonNull = JsonElement.Parse("null"u8);
 
@@ -22,7 +22,9 @@ internal sealed class DocumentService(DocumentSequencers sequencers, IOpLog stor
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var outcome = await sequencers.SubmitAsync(docId, submission);
+            // The router may have the document's owning server sequence it (saving append races between servers);
+            // null means here. Either way the outcome and its errors are reported the same.
+            var outcome = await router.TrySubmitElsewhereAsync(docId, submission) ?? await sequencers.SubmitAsync(docId, submission);
             metrics.SubmitCompleted(Stopwatch.GetElapsedTime(started));
             return outcome;
         }
