@@ -52,6 +52,18 @@ public sealed class TextTypeTests
         Assert.Equal(3L + 1, type.SnapshotSize("a\"b😅"));
     }
 
+    [Theory]
+    [InlineData("abcd", 4, true)]
+    [InlineData("abcd", 3, false)]
+    [InlineData("ab😅😅", 4, true)] // 6 UTF-16 chars, 4 code points: counted, not judged by length
+    [InlineData("ab😅😅", 3, false)]
+    public void A_snapshot_fits_a_limit_counted_in_code_points(string text, long limit, bool fits)
+    {
+        IOtType type = Type;
+        Assert.Equal(fits, type.SnapshotFits(text, limit));
+        Assert.Equal(type.SnapshotSize(text) <= limit, fits);
+    }
+
     [Fact]
     public void Ops_round_trip_through_the_untyped_interface()
     {

@@ -42,4 +42,7 @@ public interface IOtType
 
     /// <summary>A measure of a snapshot's size in the type's own units (code points for text), for limits.</summary>
     long SnapshotSize(object? snapshot);
+
+    /// <summary>True when <see cref="SnapshotSize"/> is at most <paramref name="limit"/>, often without measuring all of it.</summary>
+    bool SnapshotFits(object? snapshot, long limit);
 }

@@ -44,6 +44,9 @@ public abstract class OtType<TSnapshot, TOp> : IOtType
     /// <summary>A snapshot's size.</summary>
     public abstract long Size(TSnapshot snapshot);
 
+    /// <summary>True when <see cref="Size"/> is at most <paramref name="limit"/>; a type whose size is costly to count overrides it with a cheaper bound.</summary>
+    public virtual bool Fits(TSnapshot snapshot, long limit) => Size(snapshot) <= limit;
+
     object? IOtType.CreateSnapshot(JsonElement? data) => Create(data);
 
     object? IOtType.ReadSnapshot(JsonElement data) => Read(data);
@@ -61,6 +64,8 @@ public abstract class OtType<TSnapshot, TOp> : IOtType
     object IOtType.Compose(object first, object second) => Compose((TOp)first, (TOp)second);
 
     long IOtType.SnapshotSize(object? snapshot) => Size((TSnapshot)snapshot!);
+
+    bool IOtType.SnapshotFits(object? snapshot, long limit) => Fits((TSnapshot)snapshot!, limit);
 
     /// <summary>The exception for an op or snapshot this type rejects.</summary>
     protected static LiveSyncException Invalid(string message) => new(ErrorCodes.InvalidOp, message);

@@ -303,6 +303,17 @@ public sealed class TextType : OtType<string, TextOp>
     }
 
     /// <summary>
+    /// True when the snapshot has at most <paramref name="limit"/> code points. A text never has more code points
+    /// than UTF-16 chars, so below the limit in chars it is not counted: checked after every op, counting would
+    /// cost a pass over the whole document each time.
+    /// </summary>
+    public override bool Fits(string snapshot, long limit)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return snapshot.Length <= limit || CodePoints.Count(snapshot) <= limit;
+    }
+
+    /// <summary>
     /// Where a cursor at code point <paramref name="cursor"/> moves when <paramref name="op"/> is applied, as
     /// ot-text-unicode's <c>transformPosition</c>: text inserted at the cursor goes after it; a cursor inside
     /// deleted text moves to the start of the deletion.

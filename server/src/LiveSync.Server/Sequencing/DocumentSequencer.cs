@@ -588,7 +588,7 @@ internal sealed class DocumentSequencer : IThreadPoolWorkItem
 
     private void CheckSize(IOtType type, object? snapshot)
     {
-        if (type.SnapshotSize(snapshot) > _context.Options.MaxDocumentSize)
+        if (!type.SnapshotFits(snapshot, _context.Options.MaxDocumentSize))
         {
             throw new LiveSyncException(ErrorCodes.TooLarge, $"the document would be over its limit of {_context.Options.MaxDocumentSize}");
         }
