@@ -4,7 +4,7 @@ namespace LiveSync.Redis.Resp;
 
 /// <summary>
 /// A growable byte buffer over <see cref="ArrayPool{T}"/> into which commands are serialised. A connection keeps two
-/// and swaps them: callers append to one while the writer loop sends the other, so queued commands cost no
+/// and swaps them: callers append to one while the current writer sends the other, so queued commands cost no
 /// per-command buffer and go out in as few socket writes as possible.
 /// </summary>
 internal sealed class RespOutputBuffer : IBufferWriter<byte>

@@ -1,14 +1,14 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
-using System.Threading.Channels;
 
 namespace LiveSync.Redis.Resp;
 
 /// <summary>
 /// One TCP connection to Redis carrying many commands at once. Callers serialise their command into the shared
 /// output buffer and append its completion to the pending FIFO under one lock, so bytes and completions are in the
-/// same order; one writer loop sends whatever has accumulated in a single socket write; one reader loop parses
+/// same order; the caller that finds no write in progress sends whatever has accumulated in a single socket write,
+/// on its own thread (no hand-off to a writer thread per command), until nothing is left; one reader loop parses
 /// replies with System.IO.Pipelines and completes the FIFO's head with each. A sweep fails commands that passed
 /// their deadline without removing them, so their late replies are still matched and discarded.
 /// <para>
@@ -27,14 +27,14 @@ internal sealed class RespPipe : IAsyncDisposable
     private readonly Action<RespValue>? _onPush;
     private readonly object _sync = new();
     private readonly Queue<RespPendingCommand> _pending = new();
-    private readonly Channel<bool> _writeSignal = Channel.CreateBounded<bool>(
-        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-
     private readonly TaskCompletionSource<Exception> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Timer? _timeoutSweep;
     private RespOutputBuffer _queued = new();
     private RespOutputBuffer _sending = new();
     private Exception? _failure;
+
+    // Under _sync: someone is sending (_sending belongs to them until they clear it).
+    private bool _writing;
 
     private RespPipe(Socket socket, RespOptions options, Action<RespValue>? onPush)
     {
@@ -58,7 +58,7 @@ internal sealed class RespPipe : IAsyncDisposable
     /// <summary>Completes, with the cause, when the connection has failed or been disposed. Never faults.</summary>
     public Task<Exception> Closed => _closed.Task;
 
-    /// <summary>Opens the socket within <paramref name="cancellationToken"/> and starts the reader and writer loops.</summary>
+    /// <summary>Opens the socket within <paramref name="cancellationToken"/> and starts the reader loop.</summary>
     /// <param name="options">Where to connect and the command timeout.</param>
     /// <param name="onPush">
     /// Receives pub/sub push messages on the reader loop (subscriber connections only); must not throw or block.
@@ -80,7 +80,6 @@ internal sealed class RespPipe : IAsyncDisposable
 
         var pipe = new RespPipe(socket, options, onPush);
         _ = Task.Run(pipe.ReadLoopAsync, CancellationToken.None);
-        _ = Task.Run(pipe.WriteLoopAsync, CancellationToken.None);
         return pipe;
     }
 
@@ -105,7 +104,7 @@ internal sealed class RespPipe : IAsyncDisposable
 
         var deadline = _commandTimeoutMs < 0 ? long.MaxValue : Environment.TickCount64 + _commandTimeoutMs;
         var command = RespPendingCommand.Rent(args[0].Text, deadline, throwOnError);
-        bool wake;
+        bool write;
         lock (_sync)
         {
             if (_failure is not null)
@@ -114,9 +113,10 @@ internal sealed class RespPipe : IAsyncDisposable
                 return ValueTask.FromException<RespValue>(ConnectionLost(_failure));
             }
 
-            wake = _queued.WrittenCount == 0;
             RespCommandWriter.Write(_queued, args);
             _pending.Enqueue(command);
+            write = !_writing;
+            _writing = true;
         }
 
         if (cancellationToken.CanBeCanceled)
@@ -124,10 +124,10 @@ internal sealed class RespPipe : IAsyncDisposable
             command.RegisterCancellation(cancellationToken);
         }
 
-        // Only the command that finds the buffer empty wakes the writer; the others ride along in the same write.
-        if (wake)
+        // Only the command that finds no write in progress sends; the others ride along in its writes.
+        if (write)
         {
-            _writeSignal.Writer.TryWrite(true);
+            WriteQueued();
         }
 
         return command.AsValueTask();
@@ -163,40 +163,83 @@ internal sealed class RespPipe : IAsyncDisposable
         }
     }
 
-    private async Task WriteLoopAsync()
+    /// <summary>
+    /// Sends what has been queued, batch after batch, until nothing is left; called by the one caller that set
+    /// <see cref="_writing"/>. A socket send that completes at once (the usual case: the kernel buffer has room) is
+    /// done on the caller's thread; one that has to wait continues asynchronously and carries on from there.
+    /// </summary>
+    private void WriteQueued()
+    {
+        while (true)
+        {
+            RespOutputBuffer batch;
+            lock (_sync)
+            {
+                if (_failure is not null || _queued.WrittenCount == 0)
+                {
+                    StopWriting();
+                    return;
+                }
+
+                batch = _queued;
+                _queued = _sending;
+                _sending = batch;
+            }
+
+            ValueTask send;
+            try
+            {
+                send = _stream.WriteAsync(batch.WrittenMemory);
+            }
+            catch (Exception ex)
+            {
+                FailWhileWriting(ex);
+                return;
+            }
+
+            if (!send.IsCompletedSuccessfully)
+            {
+                _ = FinishWriteAsync(send, batch);
+                return;
+            }
+
+            batch.Reset();
+        }
+    }
+
+    private async Task FinishWriteAsync(ValueTask send, RespOutputBuffer batch)
     {
         try
         {
-            while (await _writeSignal.Reader.WaitToReadAsync().ConfigureAwait(false))
-            {
-                _writeSignal.Reader.TryRead(out _);
-                RespOutputBuffer batch;
-                lock (_sync)
-                {
-                    batch = _queued;
-                    _queued = _sending;
-                    _sending = batch;
-                }
-
-                if (batch.WrittenCount > 0)
-                {
-                    await _stream.WriteAsync(batch.WrittenMemory).ConfigureAwait(false);
-                    batch.Reset();
-                }
-            }
+            await send.ConfigureAwait(false);
+            batch.Reset();
         }
         catch (Exception ex)
         {
-            Fail(ex);
+            FailWhileWriting(ex);
+            return;
         }
-        finally
+
+        WriteQueued();
+    }
+
+    private void FailWhileWriting(Exception cause)
+    {
+        Fail(cause);
+        lock (_sync)
         {
-            lock (_sync)
-            {
-                // Failed before the loop ended, so no caller writes into either buffer any more.
-                _queued.Release();
-                _sending.Release();
-            }
+            StopWriting();
+        }
+    }
+
+    // Under _sync. The writer lets go; after a failure the buffers are released here, as no one writes any more.
+    private void StopWriting()
+    {
+        _writing = false;
+        if (_failure is not null)
+        {
+            _queued.Release();
+            _sending.Release();
         }
     }
 
@@ -304,10 +347,16 @@ internal sealed class RespPipe : IAsyncDisposable
             _failure = cause;
             pending = _pending.Count == 0 ? [] : _pending.ToArray();
             _pending.Clear();
+
+            // A writer in progress releases the buffers when it stops (its send still reads _sending); otherwise now.
+            if (!_writing)
+            {
+                _writing = true;
+                StopWriting();
+            }
         }
 
         _timeoutSweep?.Dispose();
-        _writeSignal.Writer.TryComplete();
         _socket.Dispose();
         foreach (var command in pending)
         {
