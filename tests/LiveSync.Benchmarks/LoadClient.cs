@@ -36,7 +36,7 @@ internal sealed class LoadClient : IBenchClient
     private readonly List<double> _ackLatencies = [];
     private readonly List<double> _seenLatencies = [];
 
-    private string _text = "";
+    private TextCopy _text = new("");
     private long _v;
     private long _seq;
     private int _opNumber;
@@ -91,7 +91,7 @@ internal sealed class LoadClient : IBenchClient
         lock (client._lock)
         {
             client._v = opened.GetProperty("v").GetInt64();
-            client._text = opened.GetProperty("data").GetString() ?? "";
+            client._text = new TextCopy(opened.GetProperty("data").GetString() ?? "");
         }
 
         return client;
@@ -105,7 +105,7 @@ internal sealed class LoadClient : IBenchClient
     {
         lock (_lock)
         {
-            return (_v, _text, _idle);
+            return (_v, _text.ToString(), _idle);
         }
     }
 
@@ -184,7 +184,7 @@ internal sealed class LoadClient : IBenchClient
             var op = _capped && length >= CapLength
                 ? TextOp.Replace(_random.Next(length - TokenLength + 1), TokenLength, token)
                 : TextOp.Insert(_random.Next(length + 1), token);
-            _text = TextType.Instance.Apply(_text, op);
+            _text.Apply(op);
             _inflight = op;
             _acked = false;
             _seen = false;
@@ -341,7 +341,7 @@ internal sealed class LoadClient : IBenchClient
             remote = rebased;
         }
 
-        _text = TextType.Instance.Apply(_text, remote);
+        _text.Apply(remote);
         if (_state.Measuring && FindToken(raw) is { } token && _state.SubmitTimes.TryGetValue(token, out var submitted))
         {
             _seenLatencies.Add(LoadState.Milliseconds(submitted, now));
