@@ -2,7 +2,7 @@
 # The README's performance figures, in one session: ROUNDS rounds (default 3), each running every configuration
 # once in turn (so slow and fast moments of a shared machine spread over all of them), then the median of each.
 # Usage: bash tests/LiveSync.Benchmarks/run-suite.sh [results.jsonl]
-#   env: ROUNDS=3 DURATION=15 WARMUP=2 IDLE=10000 ARTIFACTS=<dotnet --artifacts-path, optional>
+#   env: ROUNDS=3 DURATION=15 WARMUP=2 IDLE=10000 SCENARIOS="a b c d e" ARTIFACTS=<dotnet --artifacts-path, optional>
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-${TMPDIR:-/tmp}/livesync-benchmark.jsonl}
@@ -17,17 +17,20 @@ else
   dll="tests/LiveSync.Benchmarks/bin/Release/net10.0/LiveSync.Benchmarks.dll"
 fi
 
-configs=(
-  "--scenario a --store embedded"
-  "--scenario a --store redis"
-  "--scenario a --store redis --protocol messagepack"
-  "--scenario a --target relay"
-  "--scenario b --store embedded"
-  "--scenario b --store redis"
-  "--scenario b --target relay"
-  "--scenario d --store redis"
-  "--scenario e --store embedded --idle ${IDLE:-10000}"
-)
+# The issue's matrix: every scenario with JSON and with messagepack, on the embedded store and on Redis, and the
+# bare relay hub on the same workloads; (d) needs Redis, (e) holds idle connections on the embedded store.
+configs=()
+for scenario in ${SCENARIOS:-a b c d e}; do
+  for protocol in json messagepack; do
+    case $scenario in
+      d) configs+=("--scenario d --store redis --protocol $protocol") ;;
+      e) configs+=("--scenario e --store embedded --protocol $protocol --idle ${IDLE:-10000}") ;;
+      *) configs+=("--scenario $scenario --store embedded --protocol $protocol"
+                   "--scenario $scenario --store redis --protocol $protocol"
+                   "--scenario $scenario --target relay --protocol $protocol") ;;
+    esac
+  done
+done
 
 echo "ulimit -n: $(ulimit -n); $(nproc) cores; $(date -u +%F)" >&2
 : >"$out"
@@ -67,4 +70,18 @@ for (s, t, st, p), rs in groups.items():
           f"{f(med(rs,'serverCpuUsPerOp'),'.0f')} | {f(med(rs,'redisCpuUsPerOp'),'.0f')} | "
           f"{f(None if rss is None else rss/1048576,'.0f')} | {f(med(rs,'idleKbPerConnection'),'.1f')} | "
           f"{'/'.join('n/a' if c is None else ('yes' if c else 'no') for c in conv)} | {f(med(rs,'retries'),'.0f')} |")
+
+# Against the targets: throughput as a share of the relay's on the same workload and protocol, and the CPU per op
+# of LiveSync and redis-server together.
+print()
+print("| scenario | protocol | store | share of relay ops/s | server + redis CPU/op µs |")
+print("| --- | --- | --- | --- | --- |")
+for (s, t, st, p), rs in groups.items():
+    if t != "livesync":
+        continue
+    relay = groups.get((s, "relay", "none", p))
+    share = None if not relay or not med(relay, "opsPerSecond") else med(rs, "opsPerSecond") / med(relay, "opsPerSecond")
+    cpu = med(rs, "serverCpuUsPerOp")
+    total = None if cpu is None else cpu + (med(rs, "redisCpuUsPerOp") or 0)
+    print(f"| {s} | {p} | {st} | {f(None if share is None else 100 * share, '.0f')}% | {f(total, '.0f')} |")
 PY
