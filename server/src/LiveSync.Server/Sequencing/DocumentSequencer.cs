@@ -35,6 +35,7 @@ internal sealed class DocumentSequencer : IThreadPoolWorkItem
     private readonly Utf8JsonWriter _opWriter;
     private readonly BatchBuilder _builder = new();
     private readonly List<AppliedOp> _missed = [];
+    private Task _publishing = Task.CompletedTask;
     private bool _running;
     private bool _retired;
     private long _lastUsed;
@@ -299,7 +300,13 @@ internal sealed class DocumentSequencer : IThreadPoolWorkItem
             if (result.Appended)
             {
                 Commit(batch);
-                await PublishAsync(batch);
+
+                // One broadcast in flight at a time keeps batches in order and a slow subscriber's backlog bounded,
+                // but this batch's submitters are not kept waiting for it: by the time a send has started, its
+                // message is queued on every local connection (the submitter's op before its reply), and the
+                // backplane's copy goes out in order on its own connection. Its round trip overlaps the next append.
+                await _publishing;
+                _publishing = StartPublish(batch);
                 Complete(submits, outcomes);
                 _context.Metrics.Sequenced(batch.Ops.Count);
                 await MaybeSnapshotAsync(batch.Committed.V);
@@ -521,7 +528,8 @@ internal sealed class DocumentSequencer : IThreadPoolWorkItem
         _published = batch.State;
     }
 
-    private async ValueTask PublishAsync(BatchBuilder batch)
+    /// <summary>Starts broadcasting the batch's ops; the task never faults.</summary>
+    private Task StartPublish(BatchBuilder batch)
     {
         try
         {
@@ -534,14 +542,30 @@ internal sealed class DocumentSequencer : IThreadPoolWorkItem
                     : OpPayload.ToSequencedOp(stored);
             }
 
-            await _context.Broadcaster.PublishAsync(_docId, ops);
+            var sent = _context.Broadcaster.PublishAsync(_docId, ops);
+            return sent.IsCompletedSuccessfully ? Task.CompletedTask : FinishPublishAsync(sent, batch.State.V);
         }
         catch (Exception ex)
         {
-            // The ops are durable; subscribers that miss the broadcast fetch the gap from the log.
-            SequencerLog.PublishFailed(_context.Logger, _docId, batch.State.V, ex);
+            PublishFailed(batch.State.V, ex);
+            return Task.CompletedTask;
         }
     }
+
+    private async Task FinishPublishAsync(ValueTask sent, long v)
+    {
+        try
+        {
+            await sent;
+        }
+        catch (Exception ex)
+        {
+            PublishFailed(v, ex);
+        }
+    }
+
+    // The ops are durable; subscribers that miss the broadcast fetch the gap from the log.
+    private void PublishFailed(long v, Exception ex) => SequencerLog.PublishFailed(_context.Logger, _docId, v, ex);
 
     private async ValueTask MaybeSnapshotAsync(long previousV)
     {
