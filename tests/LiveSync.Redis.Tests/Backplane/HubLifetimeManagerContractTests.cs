@@ -20,9 +20,9 @@ public abstract class HubLifetimeManagerContractTests : IAsyncLifetime
     /// <summary>Starts two servers of <see cref="ContractHub"/> that share their clients (the same one twice for a single-server manager).</summary>
     protected abstract Task<ContractServer[]> StartServersAsync();
 
-    private ContractServer S0 => _servers[0];
+    protected ContractServer S0 => _servers[0];
 
-    private ContractServer S1 => _servers[1];
+    protected ContractServer S1 => _servers[1];
 
     public async Task InitializeAsync() => _servers = await StartServersAsync().Within(TimeSpan.FromSeconds(30));
 
@@ -241,7 +241,7 @@ public abstract class HubLifetimeManagerContractTests : IAsyncLifetime
         await ExpectAsync(S0, (json, ["héllo 👋", "all"]), (messagePack, ["héllo 👋", "all"]));
     }
 
-    private async Task<ContractClient> ClientAsync(ContractServer server, string name, string? user = null, bool messagePack = false)
+    protected async Task<ContractClient> ClientAsync(ContractServer server, string name, string? user = null, bool messagePack = false)
     {
         var client = await ContractClient.ConnectAsync(server, name, user, messagePack);
         _clients.Add(client);
@@ -249,7 +249,7 @@ public abstract class HubLifetimeManagerContractTests : IAsyncLifetime
     }
 
     /// <summary>Sends a marker to everyone from <paramref name="sender"/> and checks what each client got before it.</summary>
-    private async Task ExpectAsync(ContractServer sender, params (ContractClient Client, List<string> Hellos)[] expected)
+    protected async Task ExpectAsync(ContractServer sender, params (ContractClient Client, List<string> Hellos)[] expected)
     {
         var marker = "marker-" + Interlocked.Increment(ref _markers);
         await sender.Manager.SendAllAsync(ContractClient.Marker, [marker]).Within();

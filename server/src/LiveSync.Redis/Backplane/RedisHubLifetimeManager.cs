@@ -1,4 +1,6 @@
+using System.Buffers;
 using LiveSync.Redis.Resp;
+using LiveSync.Server.Hubs;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Logging;
@@ -29,7 +31,7 @@ namespace LiveSync.Redis.Backplane;
 /// </para>
 /// </remarks>
 /// <typeparam name="THub">The hub.</typeparam>
-public sealed partial class RedisHubLifetimeManager<THub> : HubLifetimeManager<THub>, IBackplaneHub
+public sealed partial class RedisHubLifetimeManager<THub> : HubLifetimeManager<THub>, IBackplaneHub, IGroupBatchSender
     where THub : Hub
 {
     private readonly RedisBackplane _backplane;
@@ -201,6 +203,36 @@ public sealed partial class RedisHubLifetimeManager<THub> : HubLifetimeManager<T
     {
         ArgumentNullException.ThrowIfNull(groupName);
         return SendToSetAsync(_groups, _channels.Group(groupName), groupName, Serialize(methodName, args), null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends several invocations to a group as one message: per protocol, the invocations' frames are concatenated
+    /// (hub protocol frames delimit themselves), so each local member gets one write and the other servers one
+    /// publish, and every member receives the invocations in order.
+    /// </summary>
+    /// <param name="groupName">The group.</param>
+    /// <param name="methodName">The client method.</param>
+    /// <param name="arguments">The arguments of each invocation.</param>
+    /// <param name="cancellationToken">Abandons the sends.</param>
+    /// <returns>A task that completes when the local writes and the publish are done.</returns>
+    public Task SendGroupBatchAsync(string groupName, string methodName, IReadOnlyList<object?[]> arguments, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(groupName);
+        ArgumentNullException.ThrowIfNull(arguments);
+        var messages = new SerializedMessage[_protocols.Count];
+        var frames = new ArrayBufferWriter<byte>();
+        for (var i = 0; i < messages.Length; i++)
+        {
+            frames.ResetWrittenCount();
+            foreach (var args in arguments)
+            {
+                _protocols[i].WriteMessage(new InvocationMessage(methodName, args), frames);
+            }
+
+            messages[i] = new SerializedMessage(_protocols[i].Name, frames.WrittenMemory.ToArray());
+        }
+
+        return SendToSetAsync(_groups, _channels.Group(groupName), groupName, messages, null, cancellationToken);
     }
 
     /// <inheritdoc />

@@ -10,19 +10,32 @@ namespace LiveSync.Server.Hubs;
 /// per hub protocol and sends the same bytes to every member; with a backplane, members on other servers too.
 /// </summary>
 /// <remarks>
-/// A batch's sends are all started before any is awaited. Each send queues its message on every member's
-/// connection before it returns (a connection writes its messages one at a time, first come first served), so the
-/// members still receive the ops in order, and a batch costs one wait for the slowest member's writes instead of
-/// one per op.
+/// A batch of several ops goes as one message when the manager is an <see cref="IGroupBatchSender"/> (one write per
+/// member and one publish instead of one per op). Otherwise a batch's sends are all started before any is awaited.
+/// Either way each send queues its messages on every member's connection before it returns (a connection writes
+/// its messages one at a time, first come first served), so the members receive the ops in order, and a batch costs
+/// one wait for the slowest member's writes instead of one per op.
 /// </remarks>
-internal sealed class HubOpBroadcaster(IHubContext<LiveSyncHub> hub) : IOpBroadcaster
+internal sealed class HubOpBroadcaster(IHubContext<LiveSyncHub> hub, HubLifetimeManager<LiveSyncHub> manager) : IOpBroadcaster
 {
     public ValueTask PublishAsync(string docId, IReadOnlyList<SequencedOp> ops)
     {
-        var group = hub.Clients.Group(HubGroups.Document(docId));
+        var groupName = HubGroups.Document(docId);
+        var group = hub.Clients.Group(groupName);
         if (ops.Count == 1)
         {
             return new ValueTask(group.SendAsync(HubNames.OpMessage, docId, ops[0]));
+        }
+
+        if (manager is IGroupBatchSender batches)
+        {
+            var arguments = new object?[ops.Count][];
+            for (var i = 0; i < arguments.Length; i++)
+            {
+                arguments[i] = [docId, ops[i]];
+            }
+
+            return new ValueTask(batches.SendGroupBatchAsync(groupName, HubNames.OpMessage, arguments));
         }
 
         Task[]? pending = null;
