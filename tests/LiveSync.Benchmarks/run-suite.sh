@@ -83,5 +83,5 @@ for (s, t, st, p), rs in groups.items():
     share = None if not relay or not med(relay, "opsPerSecond") else med(rs, "opsPerSecond") / med(relay, "opsPerSecond")
     cpu = med(rs, "serverCpuUsPerOp")
     total = None if cpu is None else cpu + (med(rs, "redisCpuUsPerOp") or 0)
-    print(f"| {s} | {p} | {st} | {f(None if share is None else 100 * share, '.0f')}% | {f(total, '.0f')} |")
+    print(f"| {s} | {p} | {st} | {'n/a' if share is None else format(100 * share, '.0f') + '%'} | {f(total, '.0f')} |")
 PY
