@@ -208,7 +208,9 @@ public sealed partial class RedisHubLifetimeManager<THub> : HubLifetimeManager<T
     /// <summary>
     /// Sends several invocations to a group as one message: per protocol, the invocations' frames are concatenated
     /// (hub protocol frames delimit themselves), so each local member gets one write and the other servers one
-    /// publish, and every member receives the invocations in order.
+    /// publish, and every member receives the invocations in order. Not for a hub endpoint with stateful reconnect
+    /// (<c>AllowStatefulReconnects</c>): its message buffer would count the batch as one message. LiveSync's hub does
+    /// not allow it.
     /// </summary>
     /// <param name="groupName">The group.</param>
     /// <param name="methodName">The client method.</param>

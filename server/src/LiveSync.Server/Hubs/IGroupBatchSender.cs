@@ -4,7 +4,8 @@ namespace LiveSync.Server.Hubs;
 /// Implemented by a hub lifetime manager that can send several invocations of one method to a group as one
 /// message: each member's connection gets them in one write, in order, and a backplane carries them in one publish.
 /// LiveSync broadcasts a batch of sequenced ops this way when the registered manager offers it; otherwise it sends
-/// them one by one through <c>IHubContext</c>.
+/// them one by one through <c>IHubContext</c>. An implementation may write the batch as one message per connection,
+/// so it is not for endpoints with SignalR's stateful reconnect, which numbers messages (LiveSync's hub has it off).
 /// </summary>
 public interface IGroupBatchSender
 {
