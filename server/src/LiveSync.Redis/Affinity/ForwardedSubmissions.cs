@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using LiveSync.Protocol;
 using LiveSync.Redis.Backplane;
@@ -15,7 +14,6 @@ namespace LiveSync.Redis.Affinity;
 internal sealed class ForwardedSubmissions(ILocalSequencer sequencer, RedisBackplane backplane, AffinityMetrics metrics, ILogger<ForwardedSubmissions> logger)
 {
     private readonly AffinityKeys _keys = new(backplane.KeyPrefix);
-    private readonly ConcurrentDictionary<string, string> _replyChannels = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Takes a submission off this server's channel; runs on the subscriber's reader loop. The submission is queued
@@ -71,24 +69,11 @@ internal sealed class ForwardedSubmissions(ILocalSequencer sequencer, RedisBackp
         try
         {
             var redis = await backplane.GetConnectionAsync().ConfigureAwait(false);
-            await redis.ExecuteAsync("PUBLISH", ReplyChannelOf(request.From), AffinityMessages.Write(reply)).ConfigureAwait(false);
+            await redis.ExecuteAsync("PUBLISH", _keys.Replies(request.From), AffinityMessages.Write(reply)).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             AffinityLog.ReplyFailed(logger, request.DocId, request.From, ex);
         }
-    }
-
-    private string ReplyChannelOf(string sender) => _replyChannels.TryGetValue(sender, out var channel) ? channel : AddReplyChannel(sender);
-
-    private string AddReplyChannel(string sender)
-    {
-        // One name per server ever seen, and servers get a new id per process: forget them all now and then.
-        if (_replyChannels.Count > 1024)
-        {
-            _replyChannels.Clear();
-        }
-
-        return _replyChannels.GetOrAdd(sender, _keys.Replies(sender));
     }
 }

@@ -30,7 +30,6 @@ internal sealed class RedisSubmitRouter : ISubmitRouter, IDisposable
     private readonly long _timeoutMs;
     private readonly TimeSpan _passedOverFor;
     private readonly ConcurrentDictionary<long, PendingForward> _pending = new();
-    private readonly ConcurrentDictionary<string, string> _channels = new(StringComparer.Ordinal);
     private readonly ITimer _sweeper;
     private long _lastId;
 
@@ -113,7 +112,7 @@ internal sealed class RedisSubmitRouter : ISubmitRouter, IDisposable
             {
                 var payload = AffinityMessages.Write(new ForwardRequest(id, _membership.Self, docId, submission));
                 var redis = await _backplane.GetConnectionAsync().ConfigureAwait(false);
-                receivers = (await redis.ExecuteAsync("PUBLISH", ChannelOf(owner), payload).ConfigureAwait(false)).AsInt64();
+                receivers = (await redis.ExecuteAsync("PUBLISH", _keys.Submissions(owner), payload).ConfigureAwait(false)).AsInt64();
             }
             catch (Exception ex) when (ex is RedisConnectionException or TimeoutException or RedisServerException)
             {
@@ -149,19 +148,6 @@ internal sealed class RedisSubmitRouter : ISubmitRouter, IDisposable
         {
             _pending.TryRemove(id, out _);
         }
-    }
-
-    private string ChannelOf(string owner) => _channels.TryGetValue(owner, out var channel) ? channel : AddChannel(owner);
-
-    private string AddChannel(string owner)
-    {
-        // One name per server ever seen, and servers get a new id per process: forget them all now and then.
-        if (_channels.Count > 1024)
-        {
-            _channels.Clear();
-        }
-
-        return _channels.GetOrAdd(owner, _keys.Submissions(owner));
     }
 
     private SubmitOutcome? PassOver(string owner, string docId, string reason, string explanation)
