@@ -351,8 +351,8 @@ internal sealed class RespPipe : IAsyncDisposable
             // A writer in progress releases the buffers when it stops (its send still reads _sending); otherwise now.
             if (!_writing)
             {
-                _writing = true;
-                StopWriting();
+                _queued.Release();
+                _sending.Release();
             }
         }
 

@@ -16,15 +16,14 @@ namespace LiveSync.Server.Hubs;
 /// its messages one at a time, first come first served), so the members receive the ops in order, and a batch costs
 /// one wait for the slowest member's writes instead of one per op.
 /// </remarks>
-internal sealed class HubOpBroadcaster(IHubContext<LiveSyncHub> hub, HubLifetimeManager<LiveSyncHub> manager) : IOpBroadcaster
+internal sealed class HubOpBroadcaster(HubLifetimeManager<LiveSyncHub> manager) : IOpBroadcaster
 {
     public ValueTask PublishAsync(string docId, IReadOnlyList<SequencedOp> ops)
     {
-        var groupName = HubGroups.Document(docId);
-        var group = hub.Clients.Group(groupName);
+        var group = HubGroups.Document(docId);
         if (ops.Count == 1)
         {
-            return new ValueTask(group.SendAsync(HubNames.OpMessage, docId, ops[0]));
+            return new ValueTask(manager.SendGroupAsync(group, HubNames.OpMessage, [docId, ops[0]]));
         }
 
         if (manager is IGroupBatchSender batches)
@@ -35,14 +34,14 @@ internal sealed class HubOpBroadcaster(IHubContext<LiveSyncHub> hub, HubLifetime
                 arguments[i] = [docId, ops[i]];
             }
 
-            return new ValueTask(batches.SendGroupBatchAsync(groupName, HubNames.OpMessage, arguments));
+            return new ValueTask(batches.SendGroupBatchAsync(group, HubNames.OpMessage, arguments));
         }
 
         Task[]? pending = null;
         var count = 0;
         foreach (var op in ops)
         {
-            var send = group.SendAsync(HubNames.OpMessage, docId, op);
+            var send = manager.SendGroupAsync(group, HubNames.OpMessage, [docId, op]);
             if (!send.IsCompletedSuccessfully)
             {
                 (pending ??= new Task[ops.Count])[count++] = send;
