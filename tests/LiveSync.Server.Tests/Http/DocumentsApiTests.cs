@@ -37,6 +37,52 @@ public sealed class DocumentsApiTests : IAsyncLifetime
         Assert.Equal("http-client-1", ops[1].GetProperty("clientId").GetString());
     }
 
+    [Fact]
+    public async Task A_large_text_document_reads_back_whole_after_edits_snapshots_and_a_restart()
+    {
+        // Large enough for many chunks in the server's memory, edited past two snapshot intervals.
+        var text = string.Concat(Enumerable.Range(0, 12_000).Select(i => i % 97 == 0 ? "😅\n" : "text " + i));
+        using var dir = new TestDirectory();
+        Action<LiveSync.Server.LiveSyncOptions> bigOps = o => o.MaxOpBytes = 1024 * 1024; // the create carries it all
+        var server = await LiveSyncTestServer.StartAsync(dir.Path, bigOps);
+        var expected = new List<string>();
+        try
+        {
+            await PostAsync(server, "big", JsonSerializer.Serialize(new { v = 0, create = new { type = "text", data = text } }), HttpStatusCode.OK);
+            expected.Add(text);
+            var random = new Random(7);
+            for (var seq = 1; seq <= 230; seq++)
+            {
+                var length = LiveSync.Protocol.Ot.Text.CodePoints.Count(text);
+                var pos = random.Next(length - 10);
+                var op = seq % 3 == 0 ? LiveSync.Protocol.Ot.TextOp.Delete(pos, 10) : LiveSync.Protocol.Ot.TextOp.Insert(pos, $"[{seq}🤖]");
+                var body = $$"""{"clientId":"big-client","seq":{{seq}},"v":{{seq}},"op":{{op.ToJson()}}}""";
+                await PostAsync(server, "big", body, HttpStatusCode.OK);
+                text = LiveSync.Protocol.Ot.TextType.Instance.Apply(text, op);
+                expected.Add(text);
+            }
+
+            await AssertReadsAsync(server);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+
+        await using var restarted = await LiveSyncTestServer.StartAsync(dir.Path, bigOps);
+        await AssertReadsAsync(restarted);
+
+        async Task AssertReadsAsync(LiveSyncTestServer at)
+        {
+            foreach (var v in new[] { 231, 150, 100, 1 })
+            {
+                var snapshot = await GetAsync(at, $"/api/docs/big?v={v}", HttpStatusCode.OK);
+                Assert.Equal(v, snapshot.GetProperty("v").GetInt64());
+                Assert.True(expected[v - 1] == snapshot.GetProperty("data").GetString(), $"version {v} differs");
+            }
+        }
+    }
+
     [Theory]
     [InlineData("bad%20id", """{"v":0,"create":{"type":"text"}}""", ErrorCodes.InvalidDocId, HttpStatusCode.BadRequest)]
     [InlineData("missing", """{"v":0,"op":["x"]}""", ErrorCodes.NotFound, HttpStatusCode.NotFound)]
@@ -76,18 +122,22 @@ public sealed class DocumentsApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await _server.Http.GetAsync("/readyz").Within()).StatusCode);
     }
 
-    private async Task<JsonElement> PostAsync(string docId, string body, HttpStatusCode expected)
+    private Task<JsonElement> PostAsync(string docId, string body, HttpStatusCode expected) => PostAsync(_server, docId, body, expected);
+
+    private Task<JsonElement> GetAsync(string path, HttpStatusCode expected) => GetAsync(_server, path, expected);
+
+    private static async Task<JsonElement> PostAsync(LiveSyncTestServer server, string docId, string body, HttpStatusCode expected)
     {
         using var content = new StringContent(body, Encoding.UTF8, "application/json");
-        using var response = await _server.Http.PostAsync($"/api/docs/{docId}/ops", content).Within();
+        using var response = await server.Http.PostAsync($"/api/docs/{docId}/ops", content).Within();
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(expected == response.StatusCode, $"expected {expected}, got {response.StatusCode}: {text}");
         return JsonDocument.Parse(text).RootElement;
     }
 
-    private async Task<JsonElement> GetAsync(string path, HttpStatusCode expected)
+    private static async Task<JsonElement> GetAsync(LiveSyncTestServer server, string path, HttpStatusCode expected)
     {
-        using var response = await _server.Http.GetAsync(path).Within();
+        using var response = await server.Http.GetAsync(path).Within();
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(expected == response.StatusCode, $"expected {expected}, got {response.StatusCode}: {text}");
         return JsonDocument.Parse(text).RootElement;

@@ -373,7 +373,7 @@ internal sealed class DocumentSequencer : IThreadPoolWorkItem
                 throw new LiveSyncException(ErrorCodes.AlreadyExists, $"the document exists (type {state.Type.Name}, version {state.V})");
             }
 
-            var type = OtTypes.Find(create.Type)
+            var type = ServerOtTypes.Find(create.Type)
                 ?? throw new LiveSyncException(ErrorCodes.InvalidOp, $"unknown type '{create.Type}': this server supports text, json and opaque");
             var snapshot = type.CreateSnapshot(create.Data);
             CheckSize(type, snapshot);

@@ -18,7 +18,7 @@ internal static class OpReplay
             return new DocumentState(snapshot.V, null, null);
         }
 
-        var type = OtTypes.Find(snapshot.Type)
+        var type = ServerOtTypes.Find(snapshot.Type)
             ?? throw Corrupt($"a snapshot at version {snapshot.V} has an unknown type '{snapshot.Type}'");
         return new DocumentState(snapshot.V, type, type.ReadSnapshot(JsonElement.Parse(snapshot.Data.Span)));
     }
@@ -43,7 +43,7 @@ internal static class OpReplay
                     return new DocumentState(stored.V, type, type.Apply(state.Snapshot, op));
                 case OpKind.Create:
                     var spec = OpPayload.ReadCreate(payload);
-                    var created = OtTypes.Find(spec.Type) ?? throw Corrupt($"version {stored.V} creates an unknown type '{spec.Type}'");
+                    var created = ServerOtTypes.Find(spec.Type) ?? throw Corrupt($"version {stored.V} creates an unknown type '{spec.Type}'");
                     applied = new AppliedOp(stored.V, OpKind.Create, created, null);
                     return new DocumentState(stored.V, created, created.CreateSnapshot(spec.Data));
                 default:
