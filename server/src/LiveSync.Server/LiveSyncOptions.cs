@@ -31,7 +31,10 @@ public sealed class LiveSyncOptions
     [Range(16, 1024 * 1024)]
     public int MaxPresenceBytes { get; set; } = 4 * 1024;
 
-    /// <summary>A snapshot is stored every this many versions of a document. Default 100.</summary>
+    /// <summary>
+    /// A snapshot is stored every this many versions of a document. Default 100. A document over 128 Ki in its type's
+    /// size (code points for text) is snapshotted less often: the interval doubles with each doubling of its size.
+    /// </summary>
     [Range(1, 1_000_000)]
     public int SnapshotInterval { get; set; } = 100;
 

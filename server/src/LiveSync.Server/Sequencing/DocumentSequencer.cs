@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using System.Text.Json;
 using LiveSync.Protocol;
 using LiveSync.Protocol.Messages;
@@ -17,6 +18,9 @@ namespace LiveSync.Server.Sequencing;
 /// </summary>
 internal sealed class DocumentSequencer : IThreadPoolWorkItem
 {
+    /// <summary>Past twice this size, a document is snapshotted less often (<see cref="SnapshotInterval"/>).</summary>
+    internal const long LargeDocumentSize = 64 * 1024;
+
     // Nothing missed: the common case for a client that is up to date, answered without allocating a list.
     private static readonly List<AppliedOp> NoneMissed = [];
 
@@ -570,7 +574,7 @@ internal sealed class DocumentSequencer : IThreadPoolWorkItem
     private async ValueTask MaybeSnapshotAsync(long previousV)
     {
         var state = _state!;
-        var interval = _context.Options.SnapshotInterval;
+        var interval = SnapshotInterval(state);
         if (state.V / interval == previousV / interval)
         {
             return;
@@ -598,6 +602,21 @@ internal sealed class DocumentSequencer : IThreadPoolWorkItem
             // Snapshots only shorten loading; the log is the truth.
             SequencerLog.SnapshotFailed(_context.Logger, _docId, state.V, ex);
         }
+    }
+
+    /// <summary>
+    /// Versions between snapshots: <see cref="LiveSyncOptions.SnapshotInterval"/>, doubled for each doubling of the
+    /// document past <see cref="LargeDocumentSize"/> (in its type's size units, code points for text), so writing
+    /// snapshots costs at most about that size per interval's worth of ops however large the document grows, where a
+    /// fixed interval would copy a 4 MB document out every 100 ops. Loading replays at most that many more ops, each
+    /// cheap. Powers of two keep the versions stable as a document grows: each larger interval's versions are some of
+    /// the smaller one's.
+    /// </summary>
+    private long SnapshotInterval(DocumentState state)
+    {
+        long interval = _context.Options.SnapshotInterval;
+        var multiple = state.Type is null ? 0 : state.Type.SnapshotSize(state.Snapshot) / LargeDocumentSize;
+        return multiple < 2 ? interval : interval << (63 - BitOperations.LeadingZeroCount((ulong)multiple));
     }
 
     /// <summary>The op's wire JSON, in the loop's reused buffer: valid until the next call.</summary>
