@@ -200,16 +200,25 @@ public sealed class ChunkedText
                     return false;
                 }
 
-                var chunk = source[_index];
-                if (_offset == 0 && chunk.CodePoints <= count)
+                if (_offset == 0)
                 {
-                    Output.Add(chunk);
-                    count -= chunk.CodePoints;
-                    _index++;
-                    continue;
+                    // The whole chunks the skip covers, kept in one go.
+                    var end = _index;
+                    while (end < source.Length && source[end].CodePoints <= count)
+                    {
+                        count -= source[end].CodePoints;
+                        end++;
+                    }
+
+                    if (end > _index)
+                    {
+                        Output.AddRange(source.AsSpan(_index, end - _index));
+                        _index = end;
+                        continue;
+                    }
                 }
 
-                Output.Append(Take(chunk, ref count));
+                Output.Append(Take(source[_index], ref count));
             }
 
             return true;
@@ -248,10 +257,8 @@ public sealed class ChunkedText
                 _offset = 0;
             }
 
-            for (; _index < source.Length; _index++)
-            {
-                Output.Add(source[_index]);
-            }
+            Output.AddRange(source.AsSpan(_index));
+            _index = source.Length;
         }
 
         // The next at most count code points of chunk from the current offset, moving past them.
@@ -320,6 +327,27 @@ public sealed class ChunkedText
             else
             {
                 Append(chunk.Text);
+            }
+        }
+
+        // Whole chunks of the old text, in order: the first few through Add while text is pending or a chunk is
+        // short (only the whole of a short text is), the rest copied as a block.
+        public void AddRange(ReadOnlySpan<Chunk> chunks)
+        {
+            var i = 0;
+            for (; i < chunks.Length && (_pendingLength > 0 || chunks[i].Text.Length < MinChunkLength); i++)
+            {
+                Add(chunks[i]);
+            }
+
+            chunks = chunks[i..];
+            EnsureRoom(chunks.Length);
+            chunks.CopyTo(_chunks.AsSpan(_count));
+            _count += chunks.Length;
+            foreach (var chunk in chunks)
+            {
+                _length += chunk.Text.Length;
+                _codePoints += chunk.CodePoints;
             }
         }
 
@@ -409,17 +437,21 @@ public sealed class ChunkedText
 
         private void Push(Chunk chunk)
         {
-            if (_count == _chunks.Length)
+            EnsureRoom(1);
+            _chunks[_count++] = chunk;
+            _length += chunk.Text.Length;
+            _codePoints += chunk.CodePoints;
+        }
+
+        private void EnsureRoom(int more)
+        {
+            if (_count + more > _chunks.Length)
             {
-                var grown = ArrayPool<Chunk>.Shared.Rent(2 * _count);
+                var grown = ArrayPool<Chunk>.Shared.Rent(Math.Max(2 * _chunks.Length, _count + more));
                 _chunks.AsSpan(0, _count).CopyTo(grown);
                 ArrayPool<Chunk>.Shared.Return(_chunks, clearArray: true);
                 _chunks = grown;
             }
-
-            _chunks[_count++] = chunk;
-            _length += chunk.Text.Length;
-            _codePoints += chunk.CodePoints;
         }
 
         private void ReturnPending()
