@@ -84,5 +84,18 @@ public sealed class ContractClient : IAsyncDisposable
         }
     }
 
+    /// <summary>The next <c>Hello</c>, or null if none arrives within <paramref name="limit"/>.</summary>
+    public async Task<string?> TryNextHelloAsync(TimeSpan limit)
+    {
+        try
+        {
+            return await NextHelloAsync(limit);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
 }
