@@ -531,7 +531,8 @@ public sealed partial class LiveSyncDocument
 
     /// <summary>
     /// The server numbered our change <paramref name="version"/>. The op stream confirms it, in order; if the
-    /// stream has not got there after <see cref="_confirmTimeout"/> (a dropped broadcast), fetch up to it.
+    /// stream has not got there after <see cref="_confirmTimeout"/> (a dropped broadcast), fetch up to it. One
+    /// timer per document, re-armed for each change (one is in flight at a time), not one per change.
     /// </summary>
     private void OnSubmitted(LocalChange change, long version, int epoch)
     {
@@ -543,17 +544,17 @@ public sealed partial class LiveSyncDocument
             }
 
             _knownVersion = Math.Max(_knownVersion, version);
+            _awaitedConfirm = (change, version, epoch);
+            _confirmTimer ??= new Timer(static state => ((LiveSyncDocument)state!).OnConfirmOverdue(), this, Timeout.Infinite, Timeout.Infinite);
+            _confirmTimer.Change(_confirmTimeout, Timeout.InfiniteTimeSpan);
         }
-
-        _ = ConfirmLaterAsync(change, version, epoch);
     }
 
-    private async Task ConfirmLaterAsync(LocalChange change, long version, int epoch)
+    private void OnConfirmOverdue()
     {
-        await Task.Delay(_confirmTimeout).ConfigureAwait(false);
         lock (_gate)
         {
-            if (_inflight == change && epoch == _epoch && _version < version)
+            if (_awaitedConfirm is var (change, version, epoch) && _inflight == change && epoch == _epoch && _version < version)
             {
                 EnsureFetch();
             }

@@ -32,6 +32,8 @@ public sealed partial class LiveSyncDocument
     private object? _snapshot;
     private JsonElement? _rawData;
     private LocalChange? _inflight;
+    private (LocalChange Change, long Version, int Epoch)? _awaitedConfirm;
+    private Timer? _confirmTimer;
     private long _lastSeq;
     private bool _open;
     private bool _loaded;
@@ -290,6 +292,8 @@ public sealed partial class LiveSyncDocument
             _open = false;
             _opening = null;
             _epoch++;
+            _awaitedConfirm = null;
+            _confirmTimer?.Change(Timeout.Infinite, Timeout.Infinite);
             _loading = false;
             _fetching = false;
             _ahead.Clear();
