@@ -48,6 +48,41 @@ public sealed class RedisOpLogTests(RedisServerFixture redis) : IClassFixture<Re
     }
 
     [Fact]
+    public async Task A_batch_from_thousands_of_clients_records_each_seq_and_a_repeated_seq_is_refused_whole()
+    {
+        await using var log = await RedisOpLogFactory.StartAsync(redis.Configuration);
+        await using var raw = await RespConnection.ConnectAsync(redis.Options()).Within();
+        var doc = NewDocId();
+
+        // A batch of thousands of ops, each from its own client.
+        var batch = Enumerable.Range(1, 4_500).Select(v => Op(v, $"client-{v:D4}", 1)).ToList();
+        Assert.Equal(AppendResult.Success(4_500), await log.AppendAsync(doc, 0, batch).Within());
+        Assert.Equal(4_500, (await raw.ExecuteAsync("HLEN", Keys.Seqs(doc)).Within()).AsInt64());
+        foreach (var v in new[] { 1, 1_000, 1_001, 3_000, 4_500 })
+        {
+            Assert.Equal(new ClientSeq(1, v), await log.ReadClientSeqAsync(doc, $"client-{v:D4}").Within());
+        }
+
+        // A seq already stored, behind a new one in the same batch, or twice in one batch: nothing is written.
+        StoredOp[][] repeats =
+        [
+            [Op(4_501, "client-0005", 2), Op(4_502, "client-2000", 1)],
+            [Op(4_501, "client-new", 4), Op(4_502, "client-new", 4)],
+        ];
+        foreach (var repeat in repeats)
+        {
+            var error = await Assert.ThrowsAsync<LiveSyncException>(() => log.AppendAsync(doc, 4_500, repeat).Within());
+            Assert.Contains($"repeated client {repeat[1].ClientId}'s seq {repeat[1].Seq}", error.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(new ClientSeq(1, 5), await log.ReadClientSeqAsync(doc, "client-0005").Within());
+        Assert.Null(await log.ReadClientSeqAsync(doc, "client-new").Within());
+        Assert.Equal(4_500, (await raw.ExecuteAsync("XLEN", Keys.Ops(doc)).Within()).AsInt64());
+        Assert.Equal(AppendResult.Success(4_502), await log.AppendAsync(doc, 4_500, [Op(4_501, "client-0005", 2), Op(4_502, "client-new", 1)]).Within());
+        Assert.Equal(new ClientSeq(2, 4_501), await log.ReadClientSeqAsync(doc, "client-0005").Within());
+    }
+
+    [Fact]
     public async Task A_stream_deleted_by_hand_is_reported_unavailable_and_never_reused()
     {
         await using var log = await RedisOpLogFactory.StartAsync(redis.Configuration);
