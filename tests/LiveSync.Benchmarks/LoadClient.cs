@@ -25,6 +25,7 @@ internal sealed class LoadClient : IBenchClient
     private const int CapLength = 4096;
     private const int TokenLength = 8;
     private const int MaxAttempts = 20;
+    private const int MaxCatchUp = 4;
 
     private readonly object _lock = new();
     private readonly HubConnection _connection;
@@ -45,6 +46,7 @@ internal sealed class LoadClient : IBenchClient
     private bool _seen;
     private bool _fetching;
     private bool _idle = true;
+    private long _nextDue;
 
     private LoadClient(HubConnection connection, LoadState state, int index, string docId, bool capped)
     {
@@ -98,7 +100,16 @@ internal sealed class LoadClient : IBenchClient
     }
 
     /// <summary>Submits the first op; each acknowledgement submits the next until the run stops.</summary>
-    public void Start() => SubmitNext();
+    public void Start()
+    {
+        lock (_lock)
+        {
+            // Paced clients start spread over one interval rather than all at once.
+            _nextDue = Stopwatch.GetTimestamp() + (_state.PaceTicks > 0 ? _random.NextInt64(_state.PaceTicks) : 0);
+        }
+
+        ScheduleNext();
+    }
 
     /// <summary>The copy: its version, its text, and whether it has nothing in flight.</summary>
     public (long V, string Text, bool Idle) Copy()
@@ -165,6 +176,46 @@ internal sealed class LoadClient : IBenchClient
     }
 
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
+
+    /// <summary>
+    /// Unpaced, submits at once. Paced, submits when this client's turn comes: turns are one interval apart, and a
+    /// client that fell behind (a slow acknowledgement) submits on each acknowledgement until it is back on schedule,
+    /// making up at most <see cref="MaxCatchUp"/> turns, so a stall does not turn into a long burst.
+    /// </summary>
+    private void ScheduleNext()
+    {
+        var pace = _state.PaceTicks;
+        if (pace == 0)
+        {
+            SubmitNext();
+            return;
+        }
+
+        long due;
+        var now = Stopwatch.GetTimestamp();
+        lock (_lock)
+        {
+            due = Math.Max(_nextDue, now - (MaxCatchUp * pace));
+            _nextDue = due + pace;
+        }
+
+        // A timer waits at least about a millisecond, so a shorter wait is not taken: the turns stay on their
+        // schedule, and the next wait is that much longer.
+        if (due - now < Stopwatch.Frequency / 1000)
+        {
+            SubmitNext();
+        }
+        else
+        {
+            _ = SubmitAtAsync(Stopwatch.GetElapsedTime(now, due));
+        }
+    }
+
+    private async Task SubmitAtAsync(TimeSpan wait)
+    {
+        await Task.Delay(wait);
+        SubmitNext();
+    }
 
     private void SubmitNext()
     {
@@ -242,7 +293,7 @@ internal sealed class LoadClient : IBenchClient
 
         if (next)
         {
-            SubmitNext();
+            ScheduleNext();
         }
         else
         {
@@ -311,7 +362,7 @@ internal sealed class LoadClient : IBenchClient
 
         if (next)
         {
-            SubmitNext();
+            ScheduleNext();
         }
     }
 

@@ -8,6 +8,9 @@ internal sealed class LoadState
 {
     private volatile int _phase; // 0 warm-up, 1 measuring, 2 stopped
 
+    /// <summary>With a paced run, the time each client waits between its submissions (<see cref="Stopwatch"/> ticks); 0: none.</summary>
+    public long PaceTicks { get; init; }
+
     /// <summary>Token to its submit time (<see cref="Stopwatch"/> ticks), read by the clients that see the token arrive.</summary>
     public ConcurrentDictionary<string, long> SubmitTimes { get; } = new();
 

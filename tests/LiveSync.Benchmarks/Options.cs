@@ -27,7 +27,7 @@ internal sealed record Options
 {
     public const string Usage =
         "usage: LiveSync.Benchmarks --scenario a|b|c|d|e [--store embedded|redis] [--target livesync|relay] " +
-        "[--protocol json|messagepack] [--warmup 2] [--duration 15] [--idle N] " +
+        "[--protocol json|messagepack] [--warmup 2] [--duration 15] [--idle N] [--rate OPS_PER_S] " +
         "[--url http://127.0.0.1:PORT[,http://...]] [--server-pid PID[,PID]] [--redis-pid PID]\n" +
         "       LiveSync.Benchmarks --relay-server [--urls http://127.0.0.1:0]   (the bare relay hub, alone)";
 
@@ -48,6 +48,12 @@ internal sealed record Options
 
     public bool MessagePack { get; init; }
 
+    /// <summary>
+    /// Total submissions per second to pace the clients to (each waits for its turn after an acknowledgement, one op
+    /// still in flight), so latency can be compared at a given throughput; null: as fast as acknowledgements come.
+    /// </summary>
+    public double? Rate { get; init; }
+
     /// <summary>Keep documents in a private redis-server (AOF everysec) instead of the embedded store.</summary>
     public bool Redis { get; init; }
 
@@ -63,6 +69,7 @@ internal sealed record Options
         List<int>? pids = null;
         int? redisPid = null;
         int? idle = null;
+        double? rate = null;
         double warmup = 2, duration = 15;
         var protocol = "json";
         var store = "embedded";
@@ -82,6 +89,7 @@ internal sealed record Options
                 case "--store": store = value; break;
                 case "--target": target = value; break;
                 case "--idle": idle = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--rate": rate = double.Parse(value, CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
 
@@ -120,6 +128,11 @@ internal sealed record Options
             throw new ArgumentException("the relay hub is one process: use it with scenarios a, b, c or e");
         }
 
+        if (rate is { } r && (!(r > 0) || chosen.IdleOnly || relay))
+        {
+            throw new ArgumentException("--rate needs a positive number of ops/s, a scenario with active clients, and LiveSync as the target (the relay hub is the unpaced ceiling)");
+        }
+
         if (urls is not null && urls.Count != chosen.Instances)
         {
             throw new ArgumentException($"scenario {chosen.Name} needs {chosen.Instances} --url value(s)");
@@ -134,6 +147,7 @@ internal sealed record Options
             Warmup = TimeSpan.FromSeconds(warmup),
             Duration = TimeSpan.FromSeconds(duration),
             MessagePack = protocol == "messagepack",
+            Rate = rate,
             Redis = store == "redis" && !relay,
             Relay = relay,
         };

@@ -9,6 +9,7 @@ internal sealed record RunResult(
     string Target,
     string Store,
     string Protocol,
+    double? TargetRate,
     TimeSpan Measured,
     long AckedOps,
     Percentiles Ack,
@@ -35,7 +36,7 @@ internal sealed record RunResult(
                          $"{Protocol}, {Measured.TotalSeconds:0.0} s measured");
         if (s.Clients > 0)
         {
-            Row(output, "acknowledged ops/s", F(OpsPerSecond, "0"));
+            Row(output, "acknowledged ops/s", F(OpsPerSecond, "0") + (TargetRate is { } rate ? $" (paced to {F(rate, "0")})" : ""));
             Row(output, "submit->ack ms p50/p95/p99", Latencies(Ack));
             Row(output, "submit->other client ms p50/p95/p99", Latencies(Seen));
             Row(output, "server CPU per op (us)", Opt(ServerCpuMicrosecondsPerOp, "0.0"));
@@ -73,6 +74,7 @@ internal sealed record RunResult(
         clients = Scenario.Clients,
         idleConnections = Scenario.IdleConnections,
         capped = Scenario.Capped,
+        targetOpsPerSecond = TargetRate,
         measuredSeconds = Round(Measured.TotalSeconds),
         ackedOps = AckedOps,
         opsPerSecond = Round(OpsPerSecond),

@@ -63,7 +63,7 @@ internal static class Workload
         }
 
         // Client i edits document i mod D on instance floor(i / D) mod S: every document has clients on every instance.
-        var state = new LoadState();
+        var state = new LoadState { PaceTicks = options.Rate is { } rate ? (long)(Stopwatch.Frequency * scenario.Clients / rate) : 0 };
         var clients = new IBenchClient[scenario.Clients];
         await Parallel.ForEachAsync(Enumerable.Range(0, scenario.Clients), Connecting, async (i, _) =>
         {
@@ -146,6 +146,7 @@ internal static class Workload
             options.Relay ? "relay" : "livesync",
             options.Store,
             protocol,
+            options.Rate,
             measuredTime,
             acked,
             Percentiles.Of(ackLatencies),
