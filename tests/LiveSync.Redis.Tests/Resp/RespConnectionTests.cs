@@ -190,7 +190,7 @@ public sealed class RespConnectionTests : IClassFixture<RedisServerFixture>, IAs
     [Fact]
     public async Task A_timed_out_command_fails_clearly_and_its_late_reply_is_discarded()
     {
-        await using var slow = await RespConnection.ConnectAsync(_redis.Options(commandTimeout: TimeSpan.FromMilliseconds(300))).Within();
+        await using var slow = await RespConnection.ConnectAsync(_redis.Options(commandTimeout: TimeSpan.FromSeconds(1))).Within();
         var queue = Key();
         var key = Key();
 
