@@ -33,14 +33,17 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             arguments.Add("--LiveSync:Redis=" + redis);
         }
 
-        return StartAsync(arguments, dataDir, serverGc: null);
+        return StartAsync(arguments, dataDir);
     }
 
-    /// <summary>The bare relay hub: this executable in its relay mode, with the workstation GC LiveSync.Host runs with.</summary>
+    /// <summary>
+    /// The bare relay hub: this executable in its relay mode, with the runtime settings LiveSync.Host's runtime config
+    /// has (workstation GC; tiered compilation without the quick first compile), so the two compare like for like.
+    /// </summary>
     public static Task<ServerProcess> StartRelayAsync() =>
-        StartAsync([Path.Combine(AppContext.BaseDirectory, "LiveSync.Benchmarks.dll"), RelayServer.Flag], dataDir: null, serverGc: false);
+        StartAsync([Path.Combine(AppContext.BaseDirectory, "LiveSync.Benchmarks.dll"), RelayServer.Flag], dataDir: null, asHost: true);
 
-    private static async Task<ServerProcess> StartAsync(List<string> arguments, string? dataDir, bool? serverGc)
+    private static async Task<ServerProcess> StartAsync(List<string> arguments, string? dataDir, bool asHost = false)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -58,9 +61,10 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         start.ArgumentList.Add("http://127.0.0.1:0");
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        if (serverGc is { } gc)
+        if (asHost)
         {
-            start.Environment["DOTNET_gcServer"] = gc ? "1" : "0";
+            start.Environment["DOTNET_gcServer"] = "0";
+            start.Environment["DOTNET_TC_QuickJit"] = "0";
         }
 
         // Quiet, one line per message, except for the line that says where it listens.
