@@ -41,9 +41,9 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     /// has (workstation GC; tiered compilation without the quick first compile), so the two compare like for like.
     /// </summary>
     public static Task<ServerProcess> StartRelayAsync() =>
-        StartAsync([Path.Combine(AppContext.BaseDirectory, "LiveSync.Benchmarks.dll"), RelayServer.Flag], dataDir: null, asHost: true);
+        StartAsync([Path.Combine(AppContext.BaseDirectory, "LiveSync.Benchmarks.dll"), RelayServer.Flag], dataDir: null, hostRuntimeSettings: true);
 
-    private static async Task<ServerProcess> StartAsync(List<string> arguments, string? dataDir, bool asHost = false)
+    private static async Task<ServerProcess> StartAsync(List<string> arguments, string? dataDir, bool hostRuntimeSettings = false)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -61,7 +61,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         start.ArgumentList.Add("http://127.0.0.1:0");
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        if (asHost)
+        if (hostRuntimeSettings)
         {
             start.Environment["DOTNET_gcServer"] = "0";
             start.Environment["DOTNET_TC_QuickJit"] = "0";
