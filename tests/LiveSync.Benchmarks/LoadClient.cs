@@ -47,6 +47,7 @@ internal sealed class LoadClient : IBenchClient
     private bool _fetching;
     private bool _idle = true;
     private long _nextDue;
+    private long _ackedUnseenSince;
 
     private LoadClient(HubConnection connection, LoadState state, int index, string docId, bool capped)
     {
@@ -250,13 +251,11 @@ internal sealed class LoadClient : IBenchClient
 
     private async Task SendAsync(Submission submission, long submitted)
     {
-        long ackV;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var result = await _connection.InvokeAsync<JsonElement>(HubNames.Submit, DocId, submission);
-                ackV = result.GetProperty("v").GetInt64();
+                await _connection.InvokeAsync<JsonElement>(HubNames.Submit, DocId, submission);
                 break;
             }
             catch (HubException ex) when (attempt < MaxAttempts && IsUnavailable(ex.Message))
@@ -289,32 +288,34 @@ internal sealed class LoadClient : IBenchClient
 
             _acked = true;
             next = _seen;
+            _ackedUnseenSince = next ? 0 : now;
         }
 
         if (next)
         {
             ScheduleNext();
         }
-        else
-        {
-            _ = CatchUpIfStuckAsync(submission.Seq, ackV);
-        }
     }
 
-    // The broadcast normally brings the client's own op right around its acknowledgement; if it was lost, fetch.
-    private async Task CatchUpIfStuckAsync(long seq, long ackV)
+    /// <summary>
+    /// Fetches what the op stream should have brought when the client's own op was acknowledged more than
+    /// <paramref name="afterTicks"/> ago and has not arrived. The broadcast normally brings it right around the
+    /// acknowledgement (often just after it: the connection hands invocations to their handlers on a loop of its
+    /// own), so one watchdog checks every client now and then instead of each op starting a timer.
+    /// </summary>
+    public void CatchUpIfStuck(long now, long afterTicks)
     {
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        bool stuck;
         lock (_lock)
         {
-            stuck = _seq == seq && !_seen && _v < ackV;
+            if (!_acked || _seen || now - _ackedUnseenSince < afterTicks)
+            {
+                return;
+            }
+
+            _ackedUnseenSince = now;
         }
 
-        if (stuck)
-        {
-            await CatchUpAsync();
-        }
+        _ = CatchUpAsync();
     }
 
     private void OnOp(string docId, JsonElement op)

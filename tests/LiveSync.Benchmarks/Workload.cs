@@ -90,6 +90,8 @@ internal static class Workload
                 client.Start();
             }
 
+            using var stopWatching = new CancellationTokenSource();
+            var watching = WatchForLostBroadcastsAsync(clients.OfType<LoadClient>().ToArray(), stopWatching.Token);
             await Task.Delay(options.Warmup);
             var serversBefore = Cpu(serverPids);
             var redisBefore = redisPid is { } r0 ? ProcStats.Read(r0).Cpu : (TimeSpan?)null;
@@ -113,6 +115,9 @@ internal static class Workload
                 Console.Error.WriteLine("stopped; waiting for convergence");
                 converged = await WaitForConvergenceAsync(https, docIds, clients.Cast<LoadClient>().ToArray());
             }
+
+            stopWatching.Cancel();
+            await watching;
 
             foreach (var client in clients)
             {
@@ -241,6 +246,31 @@ internal static class Workload
                     $"{samples[0] / 1048576.0:0} MB 1 s after the connects, {samples[^1] / 1048576.0:0} MB now");
                 return samples[^1];
             }
+        }
+    }
+
+    // A client whose own op was acknowledged a second ago and has not come back in the op stream fetches it.
+    private static async Task WatchForLostBroadcastsAsync(LoadClient[] clients, CancellationToken stop)
+    {
+        if (clients.Length == 0)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                var now = Stopwatch.GetTimestamp();
+                foreach (var client in clients)
+                {
+                    client.CatchUpIfStuck(now, Stopwatch.Frequency);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
