@@ -47,7 +47,7 @@ internal sealed class LoadClient : IBenchClient
     private bool _fetching;
     private bool _idle = true;
     private long _nextDue;
-    private long _ackedUnseenSince;
+    private long _ackedAt;
 
     private LoadClient(HubConnection connection, LoadState state, int index, string docId, bool capped)
     {
@@ -287,8 +287,8 @@ internal sealed class LoadClient : IBenchClient
             }
 
             _acked = true;
+            _ackedAt = now;
             next = _seen;
-            _ackedUnseenSince = next ? 0 : now;
         }
 
         if (next)
@@ -307,12 +307,12 @@ internal sealed class LoadClient : IBenchClient
     {
         lock (_lock)
         {
-            if (!_acked || _seen || now - _ackedUnseenSince < afterTicks)
+            if (!_acked || _seen || now - _ackedAt < afterTicks)
             {
                 return;
             }
 
-            _ackedUnseenSince = now;
+            _ackedAt = now; // the next check in afterTicks, if the fetch did not bring it either
         }
 
         _ = CatchUpAsync();
