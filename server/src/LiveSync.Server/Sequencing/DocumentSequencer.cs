@@ -42,6 +42,7 @@ internal sealed class DocumentSequencer : IThreadPoolWorkItem
     private Task _publishing = Task.CompletedTask;
     private bool _running;
     private bool _retired;
+    private bool _yielded;
     private long _lastUsed;
 
     // Owned by the loop. _published is the same object, readable by anyone without a lock.
@@ -108,8 +109,33 @@ internal sealed class DocumentSequencer : IThreadPoolWorkItem
         }
     }
 
-    // RunAsync catches everything, so the task it returns never faults.
-    void IThreadPoolWorkItem.Execute() => _ = RunAsync();
+    void IThreadPoolWorkItem.Execute()
+    {
+        // Woken for a single submission: go to the back of the thread pool's queue once, so that one arriving
+        // meanwhile for the same document (from another of its clients) joins the batch and shares its storage round
+        // trip. Measured in scenario (c), 2 clients per document: 7 of 9 alternating pairs faster, medians +3% to
+        // +18% ops/s and ~3-10% less redis-server CPU per op; neutral in (a), (b) and (d), where batches are larger.
+        if (!_yielded)
+        {
+            int queued;
+            lock (_gate)
+            {
+                queued = _queue.Count;
+            }
+
+            if (queued == 1)
+            {
+                _yielded = true;
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+                return;
+            }
+        }
+
+        _yielded = false;
+
+        // RunAsync catches everything, so the task it returns never faults.
+        _ = RunAsync();
+    }
 
     private async Task RunAsync()
     {
