@@ -114,7 +114,7 @@ internal sealed class DocumentSequencer : IThreadPoolWorkItem
         // Woken for a single submission: go to the back of the thread pool's queue once, so that one arriving
         // meanwhile for the same document (from another of its clients) joins the batch and shares its storage round
         // trip. Measured in scenario (c), 2 clients per document: 7 of 9 alternating pairs faster, medians +3% to
-        // +18% ops/s and ~3-10% less redis-server CPU per op; neutral in (a), (b) and (d), where batches are larger.
+        // +18% ops/s and 3-11% less redis-server CPU per op; neutral in (a), (b) and (d), where batches are larger.
         if (!_yielded)
         {
             int queued;
